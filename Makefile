@@ -1,0 +1,70 @@
+# Makefile - wrapper around CMake.  The build lives in build/ (an in-source
+# CMake run would overwrite this file).
+#
+#   make demo    install missing packages, build, decode a bundled capture
+#   make test    install missing packages, build, run every test (ctest)
+#   make asan    the whole suite under AddressSanitizer + UBSan (build-asan/)
+#   make fuzz    each libFuzzer target for FUZZ_SECONDS (build-fuzz/)
+
+PACKAGES = build-essential cmake pkg-config python3 clang libclang-rt-14-dev \
+           llvm libmbedtls-dev libpcap-dev libcmocka-dev openssl gnutls-bin \
+           tcpdump tshark procps
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 30
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test asan fuzz clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    echo 'wireshark-common wireshark-common/install-setuid boolean false' \
+	      | debconf-set-selections; \
+	    apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing || exit 1; \
+	  else \
+	    echo "missing packages; run as root:"; \
+	    echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	cmake -S . -B build $(CMAKE_FLAGS) >/dev/null
+	cmake --build build -j $(JOBS)
+
+demo: build
+	@echo '$$ tlsdiag hello captures/records/tls12-alert-no-shared-cipher.client.bin captures/records/tls12-alert-no-shared-cipher.server.bin'
+	@./build/tlsdiag hello captures/records/tls12-alert-no-shared-cipher.client.bin \
+	  captures/records/tls12-alert-no-shared-cipher.server.bin
+	@echo
+	@echo '$$ tlsdiag explain 40'
+	@./build/tlsdiag explain 40
+
+test: build
+	ctest --test-dir build --output-on-failure -j $(JOBS)
+
+asan: deps
+	cmake -S . -B build-asan -DTD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+	  $(CMAKE_FLAGS) >/dev/null
+	cmake --build build-asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+
+fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -DTD_FUZZ=ON -DTD_TESTS=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	cmake --build build-fuzz -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build-fuzz
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,283 @@
+/* model.h - the handshake model.
+ *
+ * The one structure that every front end fills (log, pcap, probe, hello)
+ * and that the rule engine and the renderers read.  A handshake owns an
+ * arena; every pointer inside it points into that arena, so a handshake is
+ * freed at once with td_hs_free() after it has been rendered.
+ *
+ * Directions are always those of the TLS roles: TD_DIR_CLIENT is what the
+ * client sent, whoever wrote the log.
+ */
+#ifndef TLSDIAG_MODEL_H
+#define TLSDIAG_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tlsdiag/arena.h"
+
+#define TD_VEC(T) struct { T *v; size_t n; size_t cap; }
+
+typedef TD_VEC(uint8_t) td_u8vec;
+typedef TD_VEC(uint16_t) td_u16vec;
+typedef TD_VEC(uint32_t) td_u32vec;
+typedef TD_VEC(const char *) td_strvec;
+
+/* Where a fact was seen: a log line, a packet, a byte offset in pasted
+ * input.  0 means "not known" for each number. */
+struct td_evidence {
+    uint64_t line;      /* 1-based log line */
+    uint64_t packet;    /* 1-based packet number */
+    uint64_t offset;    /* 1-based byte offset + 1 in decoded input (0: none) */
+    const char *text;   /* the log line, or a description; may be NULL */
+};
+typedef TD_VEC(struct td_evidence) td_evvec;
+
+enum td_dir { TD_DIR_CLIENT = 0, TD_DIR_SERVER = 1 };
+
+struct td_ext {
+    uint16_t type;
+    uint16_t len;
+    const uint8_t *data;    /* len bytes inside the message copy */
+};
+typedef TD_VEC(struct td_ext) td_extvec;
+
+struct td_client_hello {
+    bool complete;          /* false: rebuilt from log text, or cut short */
+    bool from_text;         /* rebuilt from log text lines (no bytes) */
+    bool sslv2;             /* SSLv2-compatible CLIENT-HELLO record */
+    bool retry;             /* second ClientHello after HelloRetryRequest */
+    uint16_t record_version;    /* 0 when unknown */
+    uint16_t legacy_version;    /* client_version; 0 when unknown */
+    bool has_random;
+    uint8_t random[32];
+    uint8_t random_len;         /* 32, or the SSLv2 challenge length */
+    uint8_t session_id_len;
+    uint8_t session_id[32];
+    td_u16vec cipher_suites;    /* TLS values; SSLv2 specs 0x00XXXX mapped */
+    td_u32vec sslv2_specs;      /* SSLv2 hello: the 3-byte cipher specs */
+    td_u8vec compression;
+    bool has_ext_block;         /* the extensions vector was present */
+    td_extvec extensions;       /* wire order */
+    /* Decoded contents of the common extensions. */
+    const char *sni;            /* first host_name, NUL-terminated; NULL absent */
+    size_t sni_len;             /* real length (may contain NUL bytes) */
+    td_u16vec groups;
+    td_u8vec point_formats;
+    td_u16vec sigalgs;
+    td_u16vec sigalgs_cert;
+    td_u16vec versions;         /* supported_versions */
+    td_u16vec key_share_groups;
+    td_u8vec psk_modes;
+    td_strvec alpn;
+    uint8_t max_fragment_length;    /* RFC 6066 code 1..4 (raw); 0 absent */
+    uint16_t record_size_limit;     /* 0 absent */
+    bool renegotiation_scsv;        /* 0x00ff in the suites */
+    bool fallback_scsv;             /* 0x5600 in the suites */
+    char ja3[33];                   /* md5 hex, "" when not computed */
+    char ja4[40];                   /* JA4 "a" + "_" + b + "_" + c */
+    const uint8_t *raw;             /* the handshake message, header included */
+    size_t raw_len;
+    struct td_evidence where;
+};
+
+struct td_server_hello {
+    bool complete;
+    bool from_text;
+    bool sslv2;                 /* SSLv2 SERVER-HELLO */
+    bool hello_retry_request;
+    uint16_t record_version;
+    uint16_t version;           /* legacy server_version */
+    uint16_t selected_version;  /* supported_versions; 0 absent */
+    bool has_random;
+    uint8_t random[32];
+    uint8_t session_id_len;
+    uint8_t session_id[32];
+    bool has_cipher_suite;
+    uint16_t cipher_suite;
+    uint8_t compression;
+    bool has_ext_block;
+    td_extvec extensions;
+    bool has_key_share_group;
+    uint16_t key_share_group;   /* HRR: the group requested */
+    uint8_t max_fragment_length;
+    const char *alpn;
+    const uint8_t *raw;
+    size_t raw_len;
+    struct td_evidence where;
+};
+
+struct td_cert {
+    bool parsed;                /* X.509 parse succeeded */
+    const char *parse_error;    /* why not, when !parsed */
+    size_t der_len;
+    const char *subject;
+    const char *issuer;
+    const char *not_before;     /* "YYYY-MM-DD HH:MM:SS" UTC */
+    const char *not_after;
+    int64_t not_before_t;       /* seconds since the epoch */
+    int64_t not_after_t;
+    const char *key;            /* "RSA 2048", "EC secp256r1 256", ... */
+    const char *key_type;       /* "RSA", "EC", "Ed25519", ... */
+    unsigned key_bits;
+    uint16_t key_group;         /* EC key: IANA group id, 0 otherwise */
+    const char *sig_alg;        /* "RSA with SHA-256" */
+    bool is_ca;
+    td_strvec san;              /* dNSName and iPAddress entries */
+    struct td_evidence where;
+};
+typedef TD_VEC(struct td_cert) td_certvec;
+
+struct td_server_key_exchange {
+    bool present;
+    uint8_t curve_type;         /* 3 named_curve */
+    uint16_t group;             /* named curve, 0 when not ECDHE */
+    uint16_t sigalg;            /* TLS 1.2 signature scheme, 0 when absent */
+    uint16_t params_len;        /* DHE: p length in bytes */
+    struct td_evidence where;
+};
+
+struct td_cert_request {
+    bool present;
+    td_u8vec cert_types;
+    td_u16vec sigalgs;
+    size_t ca_names;            /* number of distinguished names */
+    struct td_evidence where;
+};
+
+struct td_alert {
+    uint8_t from;               /* enum td_dir */
+    uint8_t level;              /* 1 warning, 2 fatal; 0 unknown (encrypted) */
+    uint8_t description;
+    bool encrypted;
+    struct td_evidence where;
+};
+typedef TD_VEC(struct td_alert) td_alertvec;
+
+/* An mbedTLS error code seen in a log ("... returned -0x7780"). */
+struct td_mberr {
+    int32_t code;               /* negative, as the library returns it */
+    const char *func;           /* function that returned it, or NULL */
+    struct td_evidence where;
+};
+typedef TD_VEC(struct td_mberr) td_mberrvec;
+
+/* One step of the exchange, in order; the ladder renderer draws these. */
+enum td_event_kind {
+    TD_EV_HANDSHAKE,      /* hs_type set */
+    TD_EV_ENCRYPTED_HS,   /* handshake record we cannot read */
+    TD_EV_ALERT,          /* alert_level/alert_desc; encrypted flag */
+    TD_EV_CCS,
+    TD_EV_APPDATA,
+    TD_EV_CLOSE,          /* TCP FIN / EOF without close_notify */
+    TD_EV_RESET,          /* TCP RST */
+    TD_EV_TIMEOUT,        /* no answer within the time limit */
+    TD_EV_NOT_TLS,        /* bytes that are not a TLS record */
+    TD_EV_SSLV2,          /* SSLv2 record (hs_type: SSLv2 message type) */
+};
+#define TD_EVF_HRR 1        /* ServerHello that is a HelloRetryRequest */
+#define TD_EVF_RETRY 2      /* ClientHello answering a HelloRetryRequest */
+struct td_event {
+    uint8_t kind;
+    uint8_t flags;          /* TD_EVF_* */
+    uint8_t dir;
+    uint8_t hs_type;
+    uint8_t alert_level;
+    uint8_t alert_desc;
+    bool encrypted;
+    uint32_t length;
+    struct td_evidence where;
+};
+typedef TD_VEC(struct td_event) td_eventvec;
+
+enum td_likelihood {
+    TD_CONFIRMED = 0,   /* reserved for what a live probe proved */
+    TD_LIKELY = 1,
+    TD_POSSIBLE = 2,
+    TD_INFO = 3,
+};
+
+struct td_finding {
+    const char *id;             /* contract cause id */
+    uint8_t likelihood;         /* enum td_likelihood */
+    int score;                  /* ranking, higher first */
+    const char *title;
+    const char *explanation;
+    td_evvec evidence;
+    const char *fix_summary;
+    const char *fix_mbedtls_2;
+    const char *fix_mbedtls_3;
+};
+typedef TD_VEC(struct td_finding) td_findingvec;
+
+enum td_outcome {
+    TD_OUTCOME_INCOMPLETE = 0,  /* ended before a result was seen */
+    TD_OUTCOME_OK,
+    TD_OUTCOME_FAILED,          /* an alert, close, reset, timeout or error */
+};
+
+enum td_role {
+    TD_ROLE_UNKNOWN = 0,
+    TD_ROLE_CLIENT,     /* the log/probe is the client's view */
+    TD_ROLE_SERVER,     /* the log is an mbedTLS server's */
+    TD_ROLE_OBSERVER,   /* a capture or pasted bytes */
+};
+
+struct td_handshake {
+    struct td_arena arena;
+    unsigned index;
+    uint8_t role;               /* enum td_role */
+    uint8_t outcome;            /* enum td_outcome */
+    /* source */
+    uint64_t first_line, last_line;
+    uint64_t first_packet, last_packet;
+    const char *client_addr;    /* "10.0.0.2:51515" */
+    const char *server_addr;
+    /* target the program connected to, when known */
+    const char *target_host;
+    uint16_t target_port;
+    /* messages */
+    struct td_client_hello *ch;
+    struct td_client_hello *ch_retry;   /* after HelloRetryRequest */
+    struct td_server_hello *hrr;        /* HelloRetryRequest, if any */
+    struct td_server_hello *sh;
+    td_certvec certs;           /* server chain, as sent */
+    td_certvec client_certs;
+    struct td_server_key_exchange ske;
+    struct td_cert_request cert_request;
+    bool server_hello_done;
+    td_alertvec alerts;
+    td_mberrvec errors;
+    td_eventvec events;
+    /* certificate verification reported by the library (log) */
+    bool has_verify_flags;
+    uint32_t verify_flags;
+    struct td_evidence verify_where;
+    /* library version as far as the input tells: 0 unknown, 2, 3, 4 */
+    uint8_t mbedtls_major;
+    const char *mbedtls_version;        /* "2.28.3" when printed */
+    /* what could not be read, for this handshake */
+    td_strvec warnings;
+    td_findingvec findings;
+};
+
+/* Allocate a zeroed handshake with its own arena (cap: bytes, 0 default).
+ * NULL when out of memory. */
+struct td_handshake *td_hs_new(size_t cap);
+void td_hs_free(struct td_handshake *hs);
+
+/* Record a warning on the handshake (printf format).  Never fails loudly:
+ * when the arena is full the warning is dropped. */
+void td_hs_warn(struct td_handshake *hs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* First extension of type t in a hello's list, NULL if absent. */
+const struct td_ext *td_ext_find(const td_extvec *exts, uint16_t t);
+
+/* Names for enums, for renderers. */
+const char *td_outcome_name(enum td_outcome o);
+const char *td_likelihood_name(enum td_likelihood l);
+const char *td_dir_name(enum td_dir d);  /* "client" / "server" */
+
+#endif

@@ -1,0 +1,67 @@
+/* render.h - the two renderers (text, JSON) behind one table.
+ *
+ * Front ends fill models and hand each finished handshake to
+ * td_render_handshake(); only renderers print.  Output streams: a
+ * handshake is printed as soon as it is complete, then freed by the
+ * caller, so memory does not grow with the input.
+ */
+#ifndef TLSDIAG_RENDER_H
+#define TLSDIAG_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "tlsdiag/arena.h"
+#include "tlsdiag/model.h"
+
+/* The document around the handshakes (CONTRACT.md "Document"). */
+struct td_doc {
+    struct td_arena arena;
+    const char *command;        /* "hello", "log", "pcap", ... */
+    const char *input_kind;     /* "hex", "mbedtls-log", "pcap", "live" */
+    const char *input_name;     /* file name, "-" or host:port */
+    td_strvec warnings;
+    unsigned handshakes;        /* rendered so far */
+    unsigned failed;            /* of which outcome failed */
+};
+
+void td_doc_init(struct td_doc *d, const char *command, const char *kind,
+                 const char *name);
+void td_doc_free(struct td_doc *d);
+void td_doc_warn(struct td_doc *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+struct td_render_opts {
+    FILE *out;
+    bool json;
+    bool pretty;        /* JSON indentation */
+    bool color;         /* ANSI colour in text */
+    bool verbose;       /* text: every field of every message */
+    unsigned width;     /* terminal columns, 0 = 80 */
+};
+
+struct td_render;
+struct td_renderer {
+    void (*begin)(struct td_render *r, struct td_doc *d);
+    void (*handshake)(struct td_render *r, struct td_doc *d,
+                      const struct td_handshake *hs);
+    void (*end)(struct td_render *r, struct td_doc *d);
+};
+
+struct td_render {
+    const struct td_renderer *vt;
+    struct td_render_opts o;
+    void *state;        /* renderer-private */
+    int err;            /* sticky output error */
+};
+
+/* Set up the text or JSON renderer; 0 or TD_ERR_NOMEM. */
+int td_render_init(struct td_render *r, const struct td_render_opts *o);
+void td_render_begin(struct td_render *r, struct td_doc *d);
+/* Render hs; its warnings are added to the document's. */
+void td_render_handshake(struct td_render *r, struct td_doc *d,
+                         const struct td_handshake *hs);
+/* Finish; returns 0 or TD_ERR_IO. Frees renderer state. */
+int td_render_end(struct td_render *r, struct td_doc *d);
+
+#endif

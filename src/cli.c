@@ -1,0 +1,60 @@
+/* cli.c - options every command shares, and the colour decision. */
+#include "cli.h"
+
+#include "msg.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int td_cli_common_option(struct td_cli *cli, int c, const char *arg)
+{
+    switch (c) {
+    case TD_OPT_JSON:
+        cli->json = true;
+        return 1;
+    case TD_OPT_COLOR:
+        if (!arg || strcmp(arg, "auto") == 0)
+            cli->color_mode = -1;
+        else if (strcmp(arg, "always") == 0 || strcmp(arg, "yes") == 0)
+            cli->color_mode = 1;
+        else if (strcmp(arg, "never") == 0 || strcmp(arg, "no") == 0)
+            cli->color_mode = 0;
+        else {
+            td_msg_usage(NULL, "--color takes auto, always or never, not "
+                         "'%s'", arg);
+            return -1;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void td_cli_resolve_color(struct td_cli *cli)
+{
+    if (cli->json) {
+        cli->color = false;
+        return;
+    }
+    if (cli->color_mode >= 0) {
+        cli->color = cli->color_mode == 1;
+        return;
+    }
+    /* https://no-color.org: any non-empty NO_COLOR disables colour. */
+    const char *nc = getenv("NO_COLOR");
+    if (nc && *nc) {
+        cli->color = false;
+        return;
+    }
+    const char *term = getenv("TERM");
+    cli->color = isatty(fileno(cli->out)) && !(term && strcmp(term, "dumb")
+                                               == 0);
+}
+
+void td_cli_reset_getopt(void)
+{
+    /* glibc: optind = 0 re-initialises getopt completely. */
+    optind = 0;
+    opterr = 1;
+}

@@ -1,0 +1,223 @@
+/* jsonw.c - streaming JSON writer; see jsonw.h. */
+#include "jsonw.h"
+
+#include "tlsdiag/err.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+void td_jw_init(struct td_jsonw *w, FILE *f, bool pretty)
+{
+    memset(w, 0, sizeof(*w));
+    w->f = f;
+    w->pretty = pretty;
+}
+
+static void put(struct td_jsonw *w, const char *s, size_t n)
+{
+    if (w->err)
+        return;
+    if (n && fwrite(s, 1, n, w->f) != n)
+        w->err = TD_ERR_IO;
+}
+
+static void puts_(struct td_jsonw *w, const char *s)
+{
+    put(w, s, strlen(s));
+}
+
+static void newline(struct td_jsonw *w)
+{
+    if (!w->pretty)
+        return;
+    put(w, "\n", 1);
+    for (int i = 0; i < w->depth; i++)
+        put(w, "  ", 2);
+}
+
+/* Called before every value or key: separators and indentation. */
+static void before_item(struct td_jsonw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth > 0) {
+        if (w->nonempty[w->depth - 1])
+            put(w, ",", 1);
+        w->nonempty[w->depth - 1] = true;
+        newline(w);
+    }
+}
+
+static void open_(struct td_jsonw *w, const char *c)
+{
+    before_item(w);
+    if (w->depth >= TD_JW_MAXDEPTH) {
+        w->err = TD_ERR_LIMIT;
+        return;
+    }
+    puts_(w, c);
+    w->nonempty[w->depth++] = false;
+}
+
+static void close_(struct td_jsonw *w, const char *c)
+{
+    if (w->depth <= 0) {
+        w->err = TD_ERR_LIMIT;
+        return;
+    }
+    bool had = w->nonempty[--w->depth];
+    if (had)
+        newline(w);
+    puts_(w, c);
+}
+
+void td_jw_obj_begin(struct td_jsonw *w) { open_(w, "{"); }
+void td_jw_obj_end(struct td_jsonw *w) { close_(w, "}"); }
+void td_jw_arr_begin(struct td_jsonw *w) { open_(w, "["); }
+void td_jw_arr_end(struct td_jsonw *w) { close_(w, "]"); }
+
+static void escaped(struct td_jsonw *w, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    put(w, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *rep = NULL;
+        char buf[7];
+        switch (c) {
+        case '"': rep = "\\\""; break;
+        case '\\': rep = "\\\\"; break;
+        case '\n': rep = "\\n"; break;
+        case '\r': rep = "\\r"; break;
+        case '\t': rep = "\\t"; break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                buf[0] = '\\'; buf[1] = 'u'; buf[2] = '0'; buf[3] = '0';
+                buf[4] = hex[c >> 4]; buf[5] = hex[c & 15]; buf[6] = 0;
+                rep = buf;
+            }
+        }
+        if (!rep && c >= 0x80) {
+            /* Keep valid UTF-8 sequences, escape stray bytes as U+FFFD. */
+            size_t need = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3
+                        : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+            bool ok = need && c < 0xf5 && i + need <= n;
+            for (size_t k = 1; ok && k < need; k++)
+                ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
+            if (ok) {
+                i += need - 1;
+                run += need;
+                continue;
+            }
+            rep = "\\ufffd";
+        }
+        if (rep) {
+            put(w, s + i - run, run);
+            run = 0;
+            puts_(w, rep);
+        } else {
+            run++;
+        }
+    }
+    put(w, s + n - run, run);
+    put(w, "\"", 1);
+}
+
+void td_jw_key(struct td_jsonw *w, const char *key)
+{
+    before_item(w);
+    escaped(w, key, strlen(key));
+    put(w, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
+    w->after_key = true;
+}
+
+void td_jw_strn(struct td_jsonw *w, const char *s, size_t n)
+{
+    before_item(w);
+    escaped(w, s, n);
+}
+
+void td_jw_str(struct td_jsonw *w, const char *s)
+{
+    if (!s) {
+        td_jw_null(w);
+        return;
+    }
+    td_jw_strn(w, s, strlen(s));
+}
+
+void td_jw_int(struct td_jsonw *w, int64_t v)
+{
+    char buf[24];
+    before_item(w);
+    snprintf(buf, sizeof(buf), "%" PRId64, v);
+    puts_(w, buf);
+}
+
+void td_jw_uint(struct td_jsonw *w, uint64_t v)
+{
+    char buf[24];
+    before_item(w);
+    snprintf(buf, sizeof(buf), "%" PRIu64, v);
+    puts_(w, buf);
+}
+
+void td_jw_bool(struct td_jsonw *w, bool v)
+{
+    before_item(w);
+    puts_(w, v ? "true" : "false");
+}
+
+void td_jw_null(struct td_jsonw *w)
+{
+    before_item(w);
+    puts_(w, "null");
+}
+
+void td_jw_hex(struct td_jsonw *w, const uint8_t *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char buf[128];
+    size_t k = 0;
+    before_item(w);
+    put(w, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        buf[k++] = hex[p[i] >> 4];
+        buf[k++] = hex[p[i] & 15];
+        if (k == sizeof(buf)) {
+            put(w, buf, k);
+            k = 0;
+        }
+    }
+    put(w, buf, k);
+    put(w, "\"", 1);
+}
+
+int td_jw_finish(struct td_jsonw *w)
+{
+    put(w, "\n", 1);
+    if (!w->err && fflush(w->f) != 0)
+        w->err = TD_ERR_IO;
+    return w->err;
+}
+
+void td_jw_kstr(struct td_jsonw *w, const char *k, const char *s)
+{
+    td_jw_key(w, k);
+    td_jw_str(w, s);
+}
+
+void td_jw_kint(struct td_jsonw *w, const char *k, int64_t v)
+{
+    td_jw_key(w, k);
+    td_jw_int(w, v);
+}
+
+void td_jw_kbool(struct td_jsonw *w, const char *k, bool v)
+{
+    td_jw_key(w, k);
+    td_jw_bool(w, v);
+}

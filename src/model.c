@@ -1,0 +1,80 @@
+/* model.c - handshake model lifetime and small helpers; see model.h. */
+#include "tlsdiag/model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct td_handshake *td_hs_new(size_t cap)
+{
+    struct td_handshake *hs = calloc(1, sizeof(*hs));
+    if (!hs)
+        return NULL;
+    td_arena_init(&hs->arena, cap);
+    return hs;
+}
+
+void td_hs_free(struct td_handshake *hs)
+{
+    if (!hs)
+        return;
+    td_arena_free(&hs->arena);
+    free(hs);
+}
+
+void td_hs_warn(struct td_handshake *hs, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    /* Hostile input could produce a warning per byte: keep the first 64. */
+    if (hs->warnings.n >= 64) {
+        if (hs->warnings.n == 64) {
+            const char **slot = TD_PUSH(&hs->arena, hs->warnings);
+            if (slot)
+                *slot = "further warnings for this handshake suppressed";
+        }
+        return;
+    }
+    char *s = td_arena_strndup(&hs->arena, buf, strlen(buf));
+    if (!s)
+        return;
+    const char **slot = TD_PUSH(&hs->arena, hs->warnings);
+    if (slot)
+        *slot = s;
+}
+
+const struct td_ext *td_ext_find(const td_extvec *exts, uint16_t t)
+{
+    for (size_t i = 0; i < exts->n; i++)
+        if (exts->v[i].type == t)
+            return &exts->v[i];
+    return NULL;
+}
+
+const char *td_outcome_name(enum td_outcome o)
+{
+    switch (o) {
+    case TD_OUTCOME_OK: return "ok";
+    case TD_OUTCOME_FAILED: return "failed";
+    default: return "incomplete";
+    }
+}
+
+const char *td_likelihood_name(enum td_likelihood l)
+{
+    switch (l) {
+    case TD_CONFIRMED: return "confirmed";
+    case TD_LIKELY: return "likely";
+    case TD_POSSIBLE: return "possible";
+    default: return "info";
+    }
+}
+
+const char *td_dir_name(enum td_dir d)
+{
+    return d == TD_DIR_SERVER ? "server" : "client";
+}

@@ -1,0 +1,645 @@
+/* record.c - TLS record layer: records in, handshake messages out.
+ *
+ * Implementation notes
+ * - Each direction keeps a record buffer (bytes of a record not yet
+ *   complete) and a handshake buffer (a message fragmented over records,
+ *   RFC 5246 6.2.1 / RFC 8446 5.1).  Both are capped: a record body at
+ *   TD_TLS_MAX_RECORD, a message at TD_TLS_MAX_HS_MSG; longer messages are
+ *   skipped with a warning, never buffered.
+ * - A record (RFC 8446 5.1):
+ *       ContentType type; ProtocolVersion legacy_record_version;
+ *       uint16 length; opaque fragment[length];
+ *   A first byte with the high bit set and a CLIENT-HELLO type is an
+ *   SSLv2-compatible hello (RFC 5246 E.2): 2-byte header, msg type 1.
+ * - After ChangeCipherSpec (TLS <= 1.2), or after a ServerHello selecting
+ *   TLS 1.3, a direction's handshake records are encrypted: they become
+ *   TD_EV_ENCRYPTED_HS events; alerts longer than 2 bytes are encrypted
+ *   alerts.
+ * - Bytes that are not a record stop that direction with a TD_EV_NOT_TLS
+ *   event and a warning that quotes them.
+ */
+#include "decode_int.h"
+
+#include "tlsdiag/err.h"
+#include "tlsdiag/registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REC_HDR 5
+/* RFC 5246 6.2.3: TLSCiphertext.length <= 2^14 + 2048. */
+#define REC_LIMIT_SPEC (16384u + 2048u)
+
+void td_tls_init(struct td_tls_session *s, struct td_handshake *hs)
+{
+    memset(s, 0, sizeof(*s));
+    s->hs = hs;
+    s->last_dir = TD_DIR_SERVER;
+}
+
+void td_tls_free(struct td_tls_session *s)
+{
+    for (int i = 0; i < 2; i++) {
+        free(s->d[i].rec);
+        free(s->d[i].hs);
+    }
+    memset(s, 0, sizeof(*s));
+}
+
+bool td_tls_looks_like_record(const uint8_t *p, size_t n)
+{
+    if (n == 0)
+        return false;
+    if (p[0] >= TD_CT_CCS && p[0] <= TD_CT_HEARTBEAT) {
+        if (n >= 2 && p[1] != 3)
+            return false;
+        if (n >= 3 && p[2] > 4)
+            return false;
+        return true;
+    }
+    /* SSLv2 hello: 2-byte length with the high bit, then type 1. */
+    if ((p[0] & 0x80) && n >= 3)
+        return p[2] == 1 && (n < 4 || p[3] <= 3);
+    return false;
+}
+
+static int grow(uint8_t **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 512;
+    while (ncap < need)
+        ncap *= 2;
+    uint8_t *nb = realloc(*buf, ncap);
+    if (!nb)
+        return TD_ERR_NOMEM;
+    *buf = nb;
+    *cap = ncap;
+    return 0;
+}
+
+struct td_event *td_hs_event(struct td_handshake *hs, int kind, int dir,
+                             const struct td_evidence *where)
+{
+    struct td_event *e = TD_PUSH(&hs->arena, hs->events);
+    if (!e)
+        return NULL;
+    e->kind = (uint8_t)kind;
+    e->dir = (uint8_t)dir;
+    if (where)
+        e->where = *where;
+    return e;
+}
+
+struct td_evidence td_ev_at(struct td_handshake *hs,
+                            const struct td_evidence *where, size_t offset)
+{
+    struct td_evidence ev = {0};
+    if (where) {
+        ev = *where;
+        if (where->text)
+            ev.text = td_arena_strndup(&hs->arena, where->text,
+                                       strlen(where->text));
+    }
+    if (!ev.line && !ev.packet)
+        ev.offset = offset + 1;
+    return ev;
+}
+
+/* Which side sent a handshake message of this type. */
+static int dir_of_hs_type(uint8_t t, int fallback)
+{
+    switch (t) {
+    case TD_HS_CLIENT_HELLO: case TD_HS_CLIENT_KEY_EXCHANGE:
+    case TD_HS_CERTIFICATE_VERIFY: case TD_HS_END_OF_EARLY_DATA:
+        return TD_DIR_CLIENT;
+    case TD_HS_SERVER_HELLO: case TD_HS_SERVER_KEY_EXCHANGE:
+    case TD_HS_CERTIFICATE_REQUEST: case TD_HS_SERVER_HELLO_DONE:
+    case TD_HS_NEW_SESSION_TICKET: case TD_HS_HELLO_REQUEST:
+    case TD_HS_ENCRYPTED_EXTENSIONS: case TD_HS_CERTIFICATE_STATUS:
+    case TD_HS_HELLO_VERIFY_REQUEST:
+        return TD_DIR_SERVER;
+    default:
+        return fallback;
+    }
+}
+
+static bool is_hrr(const uint8_t *msg, size_t len)
+{
+    /* type(1) len(3) version(2) random(32) */
+    return len >= 38 && msg[0] == TD_HS_SERVER_HELLO
+           && memcmp(msg + 6, td_hrr_random, 32) == 0;
+}
+
+/* A second ClientHello that does not answer an HRR starts a new
+ * handshake, if the front end wants that.  The answer to an HRR repeats
+ * the first hello's random (RFC 8446 4.1.2), which also recognises it when
+ * the HRR comes later in pasted input. */
+static void maybe_split(struct td_tls_session *s, const uint8_t *msg,
+                        size_t len)
+{
+    struct td_handshake *hs = s->hs;
+    if (!hs->ch || hs->hrr || !s->split)
+        return;
+    if (msg && len >= 38 && hs->ch->has_random && !hs->ch->sslv2
+        && !hs->ch_retry && memcmp(msg + 6, hs->ch->random, 32) == 0)
+        return;
+    struct td_handshake *nhs = s->split(s->user, hs);
+    if (!nhs || nhs == hs)
+        return;
+    s->hs = nhs;
+    s->tls13 = false;
+    for (int i = 0; i < 2; i++) {
+        s->d[i].encrypted = false;
+        s->d[i].hs_len = 0;
+    }
+}
+
+int td_decode_handshake_msg(struct td_handshake *hs, int dir,
+                            const uint8_t *msg, size_t len,
+                            uint16_t record_version,
+                            const struct td_evidence *where)
+{
+    struct td_msgctx m = {hs, msg, len, where && where->offset
+                              ? (size_t)where->offset - 1 : 0,
+                          record_version, where};
+    if (len < 4)
+        return 0;
+    int rc = 0;
+    switch (msg[0]) {
+    case TD_HS_CLIENT_HELLO:
+        rc = td_hs_client_hello(&m);
+        break;
+    case TD_HS_SERVER_HELLO:
+        rc = td_hs_server_hello(&m);
+        break;
+    case TD_HS_CERTIFICATE:
+        rc = td_hs_certificate(&m, dir, false);
+        break;
+    case TD_HS_SERVER_KEY_EXCHANGE:
+        rc = td_hs_server_key_exchange(&m);
+        break;
+    case TD_HS_CERTIFICATE_REQUEST:
+        rc = td_hs_certificate_request(&m, false);
+        break;
+    case TD_HS_SERVER_HELLO_DONE:
+        hs->server_hello_done = true;
+        break;
+    default:
+        break;
+    }
+    return rc;
+}
+
+/* One complete handshake message from the record layer. */
+static int on_message(struct td_tls_session *s, int dir, const uint8_t *msg,
+                      size_t len, uint16_t recver,
+                      const struct td_evidence *where)
+{
+    if (dir == TD_DIR_AUTO)
+        dir = dir_of_hs_type(msg[0], s->last_dir);
+    if (msg[0] == TD_HS_CLIENT_HELLO)
+        maybe_split(s, msg, len);
+    struct td_handshake *hs = s->hs;
+    struct td_event *e = td_hs_event(hs, TD_EV_HANDSHAKE, dir, where);
+    if (!e)
+        return TD_ERR_NOMEM;
+    e->hs_type = msg[0];
+    e->length = (uint32_t)(len - 4);
+    bool had_retry = hs->ch_retry != NULL;
+    int rc = td_decode_handshake_msg(hs, dir, msg, len, recver, where);
+    if (rc)
+        return rc;
+    if (msg[0] == TD_HS_CLIENT_HELLO && !had_retry && hs->ch_retry)
+        e->flags |= TD_EVF_RETRY;
+    if (is_hrr(msg, len))
+        e->flags |= TD_EVF_HRR;
+    if (msg[0] == TD_HS_SERVER_HELLO && !is_hrr(msg, len) && hs->sh
+        && hs->sh->selected_version == TD_TLS13) {
+        /* RFC 8446 2: everything after the ServerHello is encrypted. */
+        s->tls13 = true;
+        s->d[0].encrypted = s->d[1].encrypted = true;
+    }
+    s->last_dir = (uint8_t)dir;
+    return 0;
+}
+
+static size_t hs_msg_len(const uint8_t *h)
+{
+    return (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+}
+
+/* Handshake record body: append to the direction's message buffer and
+ * hand out every complete message. */
+static int handshake_bytes(struct td_tls_session *s, int dir, int bufdir,
+                           const uint8_t *p, size_t n, uint16_t recver,
+                           const struct td_evidence *where)
+{
+    struct td_tls_dir *d = &s->d[bufdir];
+    while (n > 0 && !d->stopped) {
+        /* Whole messages straight from the record, no copy. */
+        if (d->hs_len == 0 && n >= 4 && hs_msg_len(p) + 4 <= n) {
+            size_t mlen = hs_msg_len(p) + 4;
+            int rc = on_message(s, dir, p, mlen, recver, where);
+            if (rc)
+                return rc;
+            p += mlen;
+            n -= mlen;
+            continue;
+        }
+        size_t want = d->hs_len < 4 ? 4 : 4 + hs_msg_len(d->hs);
+        size_t take = want - d->hs_len;
+        if (take > n)
+            take = n;
+        if (grow(&d->hs, &d->hs_cap, d->hs_len + take))
+            return TD_ERR_NOMEM;
+        memcpy(d->hs + d->hs_len, p, take);
+        d->hs_len += take;
+        p += take;
+        n -= take;
+        if (d->hs_len < 4)
+            continue;
+        want = 4 + hs_msg_len(d->hs);
+        if (want - 4 > TD_TLS_MAX_HS_MSG) {
+            td_hs_warn(s->hs, "handshake message type %u announces %zu "
+                       "bytes (more than %u): not decoded, rest of the %s "
+                       "side ignored", d->hs[0], want - 4, TD_TLS_MAX_HS_MSG,
+                       dir == TD_DIR_SERVER ? "server" : "client");
+            d->stopped = true;
+            d->hs_len = 0;
+            return 0;
+        }
+        if (d->hs_len == want) {
+            d->hs_len = 0;
+            int rc = on_message(s, dir, d->hs, want, recver, where);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static void quote_bytes(const uint8_t *p, size_t n, char *buf, size_t len)
+{
+    size_t k = 0;
+    bool text = true;
+    for (size_t i = 0; i < n && i < 24; i++)
+        if (p[i] < 0x20 && p[i] != '\r' && p[i] != '\n' && p[i] != '\t')
+            text = false;
+    for (size_t i = 0; i < n && i < 24 && k + 5 < len; i++) {
+        if (text) {
+            unsigned char c = p[i];
+            if (c == '\r' || c == '\n') {
+                k += (size_t)snprintf(buf + k, len - k, "\\%c",
+                                      c == '\r' ? 'r' : 'n');
+            } else if (c >= 0x20 && c < 0x7f) {
+                buf[k++] = (char)c;
+            } else {
+                k += (size_t)snprintf(buf + k, len - k, "\\x%02x", c);
+            }
+        } else {
+            k += (size_t)snprintf(buf + k, len - k, "%s%02x", i ? " " : "",
+                                  p[i]);
+        }
+    }
+    buf[k < len ? k : len - 1] = 0;
+}
+
+/* Bytes that are not TLS: say so once and stop the direction. */
+static void not_tls(struct td_tls_session *s, int dir, const uint8_t *p,
+                    size_t n, const struct td_evidence *where)
+{
+    struct td_tls_dir *d = &s->d[dir == TD_DIR_AUTO ? 0 : dir];
+    char q[128];
+    quote_bytes(p, n, q, sizeof(q));
+    bool ascii = n > 0 && p[0] >= 0x20 && p[0] < 0x7f;
+    int edir = dir == TD_DIR_AUTO ? (s->last_dir == TD_DIR_CLIENT
+                                     ? TD_DIR_SERVER : TD_DIR_CLIENT) : dir;
+    td_hs_warn(s->hs, "%s bytes at offset %llu are not a TLS record%s: %s%s%s",
+               edir == TD_DIR_SERVER ? "server" : "client",
+               (unsigned long long)d->consumed,
+               ascii ? " (plain text: wrong port, a proxy, or a "
+                       "protocol before TLS?)" : "",
+               ascii ? "\"" : "", q, ascii ? "\"" : "");
+    struct td_event *e = td_hs_event(s->hs, TD_EV_NOT_TLS, edir, where);
+    if (e)
+        e->length = (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n);
+    d->stopped = true;
+}
+
+static int on_alert(struct td_tls_session *s, int dir, const uint8_t *p,
+                    size_t n, bool encrypted, const struct td_evidence *where)
+{
+    struct td_handshake *hs = s->hs;
+    if (dir == TD_DIR_AUTO) {
+        /* Pasted bytes: a plaintext alert right after a ClientHello or
+         * after the server's plaintext flight answers it; an encrypted
+         * one continues the stream it is in. */
+        const struct td_event *last = hs->events.n
+            ? &hs->events.v[hs->events.n - 1] : NULL;
+        bool answers = last && last->kind == TD_EV_HANDSHAKE
+                       && (last->hs_type == TD_HS_CLIENT_HELLO
+                           || last->hs_type == TD_HS_SERVER_HELLO_DONE
+                           || last->hs_type == TD_HS_CERTIFICATE
+                           || last->hs_type == TD_HS_SERVER_HELLO);
+        dir = answers && !encrypted ? !s->last_dir : s->last_dir;
+    }
+    /* An encrypted alert is usually 2 bytes of plaintext plus MAC or tag:
+     * a 2-byte alert record with a valid level is read as plaintext. */
+    if (n == 2 && (p[0] == 1 || p[0] == 2))
+        encrypted = false;
+    else if (n != 2 && !encrypted)
+        td_hs_warn(hs, "alert record of %zu bytes (expected 2)", n);
+    if (!encrypted && n % 2 == 1)
+        encrypted = n > 2;
+    size_t count = encrypted ? 1 : n / 2;
+    for (size_t i = 0; i < count; i++) {
+        struct td_alert *a = TD_PUSH(&hs->arena, hs->alerts);
+        struct td_event *e = td_hs_event(hs, TD_EV_ALERT, dir, where);
+        if (!a || !e)
+            return TD_ERR_NOMEM;
+        a->from = (uint8_t)dir;
+        a->encrypted = encrypted;
+        a->where = *where;
+        e->encrypted = encrypted;
+        if (!encrypted) {
+            a->level = p[2 * i];
+            a->description = p[2 * i + 1];
+            e->alert_level = a->level;
+            e->alert_desc = a->description;
+        }
+        e->length = (uint32_t)(encrypted ? n : 2);
+    }
+    s->last_dir = (uint8_t)dir;
+    return 0;
+}
+
+/* Does a handshake record body read as whole plaintext messages?  An
+ * encrypted Finished passes this with a chance of about 2^-40. */
+static bool plausible_plaintext(const uint8_t *p, size_t n)
+{
+    while (n >= 4) {
+        if (p[0] == 0 || (p[0] > 24 && p[0] != 254))
+            return false;
+        size_t l = 4 + hs_msg_len(p);
+        if (l > n)
+            return false;
+        p += l;
+        n -= l;
+    }
+    return n == 0;
+}
+
+/* One complete record. */
+static int on_record(struct td_tls_session *s, int dir, int bufdir,
+                     const uint8_t *rec, size_t n,
+                     const struct td_evidence *where)
+{
+    struct td_tls_dir *d = &s->d[bufdir];
+    uint8_t type = rec[0];
+    uint16_t ver = (uint16_t)(rec[1] << 8 | rec[2]);
+    const uint8_t *body = rec + REC_HDR;
+    size_t blen = n - REC_HDR;
+    d->records++;
+    if (blen > REC_LIMIT_SPEC)
+        td_hs_warn(s->hs, "record of %zu bytes exceeds the TLS maximum of "
+                   "%u", blen, REC_LIMIT_SPEC);
+    switch (type) {
+    case TD_CT_HANDSHAKE:
+        if (blen == 0) {
+            td_hs_warn(s->hs, "empty handshake record");
+            return 0;
+        }
+        if (d->encrypted && dir == TD_DIR_AUTO && plausible_plaintext(body,
+                                                                      blen)) {
+            /* Pasted bytes of both sides in a row: after one side's CCS
+             * the other side's plaintext flight may follow. */
+            d->encrypted = false;
+        }
+        if (d->encrypted) {
+            int edir = dir == TD_DIR_AUTO ? s->last_dir : dir;
+            struct td_event *e = td_hs_event(s->hs, TD_EV_ENCRYPTED_HS,
+                                             edir, where);
+            if (!e)
+                return TD_ERR_NOMEM;
+            e->encrypted = true;
+            e->length = (uint32_t)blen;
+            return 0;
+        }
+        return handshake_bytes(s, dir, bufdir, body, blen, ver, where);
+    case TD_CT_ALERT:
+        return on_alert(s, dir, body, blen, d->encrypted, where);
+    case TD_CT_CCS: {
+        int edir = dir == TD_DIR_AUTO ? s->last_dir : dir;
+        if (!td_hs_event(s->hs, TD_EV_CCS, edir, where))
+            return TD_ERR_NOMEM;
+        /* A TLS 1.3 middlebox-compatibility CCS (RFC 8446 D.4) changes
+         * nothing: after the ServerHello, after a HelloRetryRequest, or
+         * from a client that offered TLS 1.3 before any ServerHello. */
+        const struct td_handshake *hs = s->hs;
+        bool offered13 = false;
+        for (size_t i = 0; hs->ch && i < hs->ch->versions.n; i++)
+            offered13 |= hs->ch->versions.v[i] == TD_TLS13;
+        bool compat = s->tls13 || (!hs->sh && (hs->hrr || offered13));
+        if (!compat)
+            d->encrypted = true;
+        return 0;
+    }
+    case TD_CT_APPDATA: {
+        int edir = dir == TD_DIR_AUTO ? s->last_dir : dir;
+        struct td_handshake *hs = s->hs;
+        if (hs->events.n && hs->events.v[hs->events.n - 1].kind
+                == TD_EV_APPDATA && hs->events.v[hs->events.n - 1].dir == edir) {
+            uint64_t l = hs->events.v[hs->events.n - 1].length + blen;
+            hs->events.v[hs->events.n - 1].length =
+                (uint32_t)(l > UINT32_MAX ? UINT32_MAX : l);
+            return 0;
+        }
+        struct td_event *e = td_hs_event(hs, TD_EV_APPDATA, edir, where);
+        if (!e)
+            return TD_ERR_NOMEM;
+        e->encrypted = true;
+        e->length = (uint32_t)blen;
+        return 0;
+    }
+    default:
+        td_hs_warn(s->hs, "record of content type %u (%s) ignored", type,
+                   type == TD_CT_HEARTBEAT ? "heartbeat" : "unknown");
+        return 0;
+    }
+}
+
+/* SSLv2 record: 2-byte header with the high bit set (RFC 5246 E.2). */
+static int on_sslv2(struct td_tls_session *s, int dir, const uint8_t *rec,
+                    size_t n, const struct td_evidence *where)
+{
+    struct td_handshake *hs = s->hs;
+    int edir = dir == TD_DIR_AUTO ? TD_DIR_CLIENT : dir;
+    struct td_event *e = td_hs_event(hs, TD_EV_SSLV2, edir, where);
+    if (!e)
+        return TD_ERR_NOMEM;
+    e->hs_type = n > 2 ? rec[2] : 0;
+    e->length = (uint32_t)(n - 2);
+    if (n > 2 && rec[2] == 1) {
+        maybe_split(s, NULL, 0);
+        hs = s->hs;
+        struct td_msgctx m = {hs, rec + 2, n - 2,
+                              (size_t)s->d[dir == TD_DIR_AUTO ? 0 : dir]
+                                  .rec_start + 2, 0, where};
+        return td_hs_sslv2_client_hello(&m);
+    }
+    if (n > 2 && rec[2] == 4) {
+        /* SSLv2 SERVER-HELLO: session_id_hit(1) cert_type(1) version(2) */
+        if (!hs->sh) {
+            hs->sh = td_arena_alloc(&hs->arena, sizeof(*hs->sh));
+            if (!hs->sh)
+                return TD_ERR_NOMEM;
+            hs->sh->sslv2 = true;
+            hs->sh->where = *where;
+            if (n >= 7)
+                hs->sh->version = (uint16_t)(rec[5] << 8 | rec[6]);
+            hs->sh->complete = n >= 7;
+        }
+    }
+    return 0;
+}
+
+int td_tls_feed(struct td_tls_session *s, int dir, const uint8_t *p,
+                size_t n, const struct td_evidence *where)
+{
+    int bufdir = dir == TD_DIR_AUTO ? 0 : dir;
+    struct td_tls_dir *d = &s->d[bufdir];
+    struct td_evidence none = {0};
+    if (!where)
+        where = &none;
+    while (n > 0) {
+        if (d->stopped) {
+            d->consumed += n;
+            return 0;
+        }
+        if (d->rec_len == 0) {
+            d->rec_start = d->consumed;
+            d->rec_where = td_ev_at(s->hs, where, (size_t)d->consumed);
+        }
+        /* Header first (5 bytes; SSLv2: 2). */
+        size_t hdr_need = REC_HDR;
+        if (d->rec_len == 0 || d->rec[0] & 0x80)
+            hdr_need = (d->rec_len ? d->rec[0] : p[0]) & 0x80 ? 2 : REC_HDR;
+        if (d->rec_len < hdr_need) {
+            size_t take = hdr_need - d->rec_len;
+            if (take > n)
+                take = n;
+            if (grow(&d->rec, &d->rec_cap, d->rec_len + take))
+                return TD_ERR_NOMEM;
+            memcpy(d->rec + d->rec_len, p, take);
+            d->rec_len += take;
+            p += take;
+            n -= take;
+            d->consumed += take;
+            if (d->rec_len < hdr_need)
+                return 0;
+        }
+        size_t total;
+        bool v2 = (d->rec[0] & 0x80) != 0;
+        if (v2) {
+            total = 2 + (((size_t)d->rec[0] & 0x7f) << 8 | d->rec[1]);
+            if (d->records > 0 || total < 5) {
+                not_tls(s, dir, d->rec, d->rec_len, &d->rec_where);
+                d->rec_len = 0;
+                continue;
+            }
+        } else {
+            if (!td_tls_looks_like_record(d->rec, REC_HDR)) {
+                /* Quote what follows too, for a readable message. */
+                uint8_t q[24];
+                size_t k = d->rec_len < sizeof(q) ? d->rec_len : sizeof(q);
+                memcpy(q, d->rec, k);
+                size_t extra = sizeof(q) - k < n ? sizeof(q) - k : n;
+                memcpy(q + k, p, extra);
+                not_tls(s, dir, q, k + extra, &d->rec_where);
+                d->rec_len = 0;
+                continue;
+            }
+            total = REC_HDR + ((size_t)d->rec[3] << 8 | d->rec[4]);
+        }
+        size_t take = total - d->rec_len;
+        if (take > n)
+            take = n;
+        if (grow(&d->rec, &d->rec_cap, d->rec_len + take))
+            return TD_ERR_NOMEM;
+        memcpy(d->rec + d->rec_len, p, take);
+        d->rec_len += take;
+        p += take;
+        n -= take;
+        d->consumed += take;
+        if (d->rec_len < total)
+            return 0;
+        d->rec_len = 0;
+        int rc = v2 ? on_sslv2(s, dir, d->rec, total, &d->rec_where)
+                    : on_record(s, dir, bufdir, d->rec, total,
+                                &d->rec_where);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int td_tls_feed_handshake(struct td_tls_session *s, int dir,
+                          const uint8_t *p, size_t n,
+                          const struct td_evidence *where)
+{
+    struct td_evidence none = {0};
+    struct td_evidence ev = td_ev_at(s->hs, where ? where : &none,
+                                     (size_t)s->d[dir == TD_DIR_AUTO
+                                                  ? 0 : dir].consumed);
+    s->bare = true;
+    s->d[dir == TD_DIR_AUTO ? 0 : dir].consumed += n;
+    return handshake_bytes(s, dir, dir == TD_DIR_AUTO ? 0 : dir, p, n, 0,
+                           &ev);
+}
+
+void td_tls_end(struct td_tls_session *s)
+{
+    for (int i = 0; i < 2; i++) {
+        struct td_tls_dir *d = &s->d[i];
+        const char *side = i == TD_DIR_SERVER ? "server" : "client";
+        if (d->rec_len > 0) {
+            size_t total = d->rec_len;
+            if (d->rec[0] & 0x80 && d->rec_len >= 2)
+                total = 2 + (((size_t)d->rec[0] & 0x7f) << 8 | d->rec[1]);
+            else if (d->rec_len >= REC_HDR)
+                total = REC_HDR + ((size_t)d->rec[3] << 8 | d->rec[4]);
+            td_hs_warn(s->hs, "%s%s record at offset %llu is cut short: "
+                       "%zu of %zu bytes present (%zu missing)",
+                       s->bare ? "" : side, s->bare ? "" : " ",
+                       (unsigned long long)d->rec_start, d->rec_len,
+                       total > d->rec_len ? total : REC_HDR,
+                       (total > d->rec_len ? total : REC_HDR) - d->rec_len);
+            /* Decode what is there of a handshake record: a cut
+             * ClientHello still shows its first fields. */
+            if (d->rec_len > REC_HDR && d->rec[0] == TD_CT_HANDSHAKE
+                && !d->encrypted && d->hs_len == 0 && d->rec_len >= REC_HDR + 4) {
+                const uint8_t *m = d->rec + REC_HDR;
+                size_t ml = d->rec_len - REC_HDR;
+                td_decode_handshake_msg(s->hs, m[0] == TD_HS_CLIENT_HELLO
+                                        ? TD_DIR_CLIENT : i, m, ml,
+                                        (uint16_t)(d->rec[1] << 8 | d->rec[2]),
+                                        &d->rec_where);
+            }
+            d->rec_len = 0;
+        }
+        if (d->hs_len > 0) {
+            size_t want = d->hs_len >= 4 ? 4 + hs_msg_len(d->hs) : 4;
+            char tname[TD_REG_NAMEBUF];
+            td_hs_warn(s->hs, "%s handshake message %s is cut short: %zu of "
+                       "%zu bytes present", side,
+                       td_reg_name(TD_REG_HS_TYPE, d->hs[0], tname),
+                       d->hs_len, want);
+            if (d->hs_len >= 4)
+                td_decode_handshake_msg(s->hs, i, d->hs, d->hs_len, 0,
+                                        &d->rec_where);
+            d->hs_len = 0;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/* render.c - document lifetime and dispatch to the renderers. */
+#include "tlsdiag/render.h"
+
+#include "render_int.h"
+#include "tlsdiag/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void td_doc_init(struct td_doc *d, const char *command, const char *kind,
+                 const char *name)
+{
+    memset(d, 0, sizeof(*d));
+    td_arena_init(&d->arena, 16u << 20);
+    d->command = command;
+    d->input_kind = kind;
+    d->input_name = name;
+}
+
+void td_doc_free(struct td_doc *d)
+{
+    td_arena_free(&d->arena);
+}
+
+void td_doc_warn(struct td_doc *d, const char *fmt, ...)
+{
+    char buf[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (d->warnings.n >= 1000)
+        return;
+    char *s = td_arena_strndup(&d->arena, buf, strlen(buf));
+    const char **slot = s ? TD_PUSH(&d->arena, d->warnings) : NULL;
+    if (slot)
+        *slot = s;
+}
+
+int td_render_init(struct td_render *r, const struct td_render_opts *o)
+{
+    memset(r, 0, sizeof(*r));
+    r->o = *o;
+    if (!r->o.width)
+        r->o.width = 80;
+    r->vt = o->json ? &td_render_json : &td_render_text;
+    return 0;
+}
+
+void td_render_begin(struct td_render *r, struct td_doc *d)
+{
+    r->vt->begin(r, d);
+}
+
+void td_render_handshake(struct td_render *r, struct td_doc *d,
+                         const struct td_handshake *hs)
+{
+    for (size_t i = 0; i < hs->warnings.n; i++)
+        td_doc_warn(d, "handshake %u: %s", hs->index, hs->warnings.v[i]);
+    r->vt->handshake(r, d, hs);
+    d->handshakes++;
+    if (hs->outcome == TD_OUTCOME_FAILED)
+        d->failed++;
+}
+
+int td_render_end(struct td_render *r, struct td_doc *d)
+{
+    r->vt->end(r, d);
+    if (!r->err && (fflush(r->o.out) != 0 || ferror(r->o.out)))
+        r->err = TD_ERR_IO;
+    return r->err;
+}

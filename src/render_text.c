@@ -1,0 +1,534 @@
+/* render_text.c - output for a person on a terminal.
+ *
+ * Per handshake: a heading, the exchange as a ladder (client on the left,
+ * server on the right, one arrow per message), the findings, and with -v
+ * (or `hello`) every field of every message.  Colour only when asked
+ * (cli resolves TTY / NO_COLOR / --color).
+ */
+#include "decode_int.h"
+#include "render_int.h"
+
+#include "tlsdiag/decode.h"
+#include "tlsdiag/explain.h"
+#include "tlsdiag/registry.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LABEL_W 20
+
+struct txt {
+    FILE *f;
+    bool color;
+    unsigned width;
+};
+
+static const char *c_(const struct txt *t, const char *code)
+{
+    return t->color ? code : "";
+}
+#define BOLD(t) c_(t, "\033[1m")
+#define DIM(t) c_(t, "\033[2m")
+#define RED(t) c_(t, "\033[31m")
+#define GREEN(t) c_(t, "\033[32m")
+#define YELLOW(t) c_(t, "\033[33m")
+#define CYAN(t) c_(t, "\033[36m")
+#define RESET(t) c_(t, "\033[0m")
+
+static void out(const struct txt *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void out(const struct txt *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(t->f, fmt, ap);
+    va_end(ap);
+}
+
+/* "  label:            value" */
+static void field(const struct txt *t, int indent, const char *label,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void field(const struct txt *t, int indent, const char *label,
+                  const char *fmt, ...)
+{
+    out(t, "%*s%s%-*s%s ", indent, "", DIM(t), LABEL_W - indent, label,
+        RESET(t));
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(t->f, fmt, ap);
+    va_end(ap);
+    fputc('\n', t->f);
+}
+
+/* Print words wrapped at the terminal width, continuation lines indented;
+ * the cursor is at column first_used when called. */
+static void wrapped(const struct txt *t, int indent, int first_used,
+                    const char *s)
+{
+    int col = first_used;
+    bool first = true;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        const char *sp = strchr(s, ' ');
+        int wl = sp ? (int)(sp - s) : (int)strlen(s);
+        if (!first && col + 1 + wl > (int)t->width) {
+            out(t, "\n%*s", indent, "");
+            col = indent;
+        } else if (!first) {
+            fputc(' ', t->f);
+            col++;
+        }
+        fwrite(s, 1, (size_t)wl, t->f);
+        col += wl;
+        s += wl;
+        first = false;
+    }
+    fputc('\n', t->f);
+}
+
+static const char *vname(uint16_t v, char *nb)
+{
+    return td_reg_name(TD_REG_VERSION, v, nb);
+}
+
+static void hex_line(const struct txt *t, const char *label, const uint8_t *p,
+                     size_t n)
+{
+    char buf[80];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 3 < sizeof(buf); i++)
+        k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%02x", p[i]);
+    if (n == 0)
+        snprintf(buf, sizeof(buf), "(empty)");
+    field(t, 2, label, "%s", buf);
+}
+
+static void code_list(const struct txt *t, const char *label,
+                      enum td_reg_kind kind, const td_u16vec *v)
+{
+    char nb[TD_REG_NAMEBUF];
+    field(t, 2, label, "%zu", v->n);
+    for (size_t i = 0; i < v->n; i++)
+        out(t, "    %s0x%04x%s  %s\n", DIM(t), v->v[i], RESET(t),
+            td_reg_name(kind, v->v[i], nb));
+}
+
+static void ext_list(const struct txt *t, const td_extvec *v, bool server)
+{
+    char nb[TD_REG_NAMEBUF];
+    char detail[1024];
+    size_t total = 0;
+    for (size_t i = 0; i < v->n; i++)
+        total += 4u + v->v[i].len;
+    field(t, 2, "extensions", "%zu (%zu bytes)", v->n, total);
+    for (size_t i = 0; i < v->n; i++) {
+        const struct td_ext *e = &v->v[i];
+        char head[64];
+        int hl = snprintf(head, sizeof(head), "    %s (%u)",
+                          td_reg_name(TD_REG_EXT, e->type, nb), e->type);
+        out(t, "%s%s%s%*s", CYAN(t), head, RESET(t),
+            hl < 36 ? 36 - hl : 1, "");
+        td_ext_describe(e->type, e->data, e->len, server, detail,
+                        sizeof(detail));
+        wrapped(t, 36, hl < 36 ? 36 : hl + 1, detail);
+    }
+}
+
+static void print_ch(const struct txt *t, const struct td_client_hello *ch,
+                     const char *title)
+{
+    char nb[TD_REG_NAMEBUF];
+    out(t, "%s%s%s", BOLD(t), title, RESET(t));
+    if (ch->sslv2)
+        out(t, " (SSLv2-compatible record, RFC 5246 E.2)");
+    if (ch->from_text)
+        out(t, " (rebuilt from log text, incomplete)");
+    else if (!ch->complete)
+        out(t, " %s(cut short)%s", YELLOW(t), RESET(t));
+    out(t, "\n");
+    if (ch->record_version && !ch->sslv2)
+        field(t, 2, "record version", "%s (0x%04x)",
+              vname(ch->record_version, nb), ch->record_version);
+    if (ch->legacy_version)
+        field(t, 2, "legacy version", "%s (0x%04x)",
+              vname(ch->legacy_version, nb), ch->legacy_version);
+    if (ch->has_random)
+        hex_line(t, ch->sslv2 ? "challenge" : "random",
+                 ch->random + 32 - ch->random_len, ch->random_len);
+    if (!ch->from_text)
+        hex_line(t, "session id", ch->session_id, ch->session_id_len);
+    code_list(t, "cipher suites", TD_REG_SUITE, &ch->cipher_suites);
+    if (ch->compression.n) {
+        char buf[128];
+        size_t k = 0;
+        for (size_t i = 0; i < ch->compression.n && k < sizeof(buf) - 16; i++)
+            k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
+                                  i ? ", " : "",
+                                  td_reg_name(TD_REG_COMPRESSION,
+                                              ch->compression.v[i], nb));
+        field(t, 2, "compression", "%s", buf);
+    }
+    if (ch->has_ext_block || ch->extensions.n)
+        ext_list(t, &ch->extensions, false);
+    else if (!ch->sslv2 && !ch->from_text)
+        field(t, 2, "extensions", "none");
+    if (ch->ja3[0])
+        field(t, 2, "JA3", "%s", ch->ja3);
+    if (ch->ja4[0])
+        field(t, 2, "JA4", "%s", ch->ja4);
+}
+
+static void print_sh(const struct txt *t, const struct td_server_hello *sh)
+{
+    char nb[TD_REG_NAMEBUF];
+    out(t, "%s%s%s%s\n", BOLD(t),
+        sh->hello_retry_request ? "HelloRetryRequest" : "ServerHello",
+        RESET(t), sh->complete ? "" : " (cut short)");
+    if (sh->sslv2) {
+        field(t, 2, "version", "%s (SSLv2 SERVER-HELLO)",
+              vname(sh->version, nb));
+        return;
+    }
+    if (sh->record_version)
+        field(t, 2, "record version", "%s (0x%04x)",
+              vname(sh->record_version, nb), sh->record_version);
+    field(t, 2, "legacy version", "%s (0x%04x)", vname(sh->version, nb),
+          sh->version);
+    if (sh->selected_version)
+        field(t, 2, "selected version", "%s (supported_versions)",
+              vname(sh->selected_version, nb));
+    if (sh->has_random)
+        hex_line(t, "random", sh->random, 32);
+    hex_line(t, "session id", sh->session_id, sh->session_id_len);
+    if (sh->has_cipher_suite)
+        field(t, 2, "cipher suite", "0x%04x %s", sh->cipher_suite,
+              td_reg_name(TD_REG_SUITE, sh->cipher_suite, nb));
+    if (sh->has_ext_block)
+        ext_list(t, &sh->extensions, true);
+}
+
+static void print_certs(const struct txt *t, const td_certvec *v,
+                        const char *who)
+{
+    out(t, "%sCertificate%s (%s, %zu certificate%s)\n", BOLD(t), RESET(t),
+        who, v->n, v->n == 1 ? "" : "s");
+    for (size_t i = 0; i < v->n; i++) {
+        const struct td_cert *c = &v->v[i];
+        out(t, "  #%zu\n", i + 1);
+        if (!c->parsed) {
+            field(t, 4, "not parsed", "%s (%zu bytes)",
+                  c->parse_error ? c->parse_error : "?", c->der_len);
+        }
+        if (c->subject)
+            field(t, 4, "subject", "%s", c->subject);
+        if (c->issuer)
+            field(t, 4, "issuer", "%s", c->issuer);
+        if (c->not_before)
+            field(t, 4, "valid", "%s to %s UTC", c->not_before,
+                  c->not_after ? c->not_after : "?");
+        if (c->key)
+            field(t, 4, "key", "%s", c->key);
+        if (c->sig_alg)
+            field(t, 4, "signed with", "%s", c->sig_alg);
+        if (c->san.n) {
+            char buf[512];
+            size_t k = 0;
+            for (size_t s = 0; s < c->san.n && k < sizeof(buf) - 8; s++)
+                k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
+                                      s ? ", " : "", c->san.v[s]);
+            field(t, 4, "SAN", "%s", buf);
+        }
+        if (c->is_ca)
+            field(t, 4, "CA", "yes");
+    }
+}
+
+static void print_details(const struct txt *t, const struct td_handshake *hs)
+{
+    char nb[TD_REG_NAMEBUF];
+    if (hs->ch)
+        print_ch(t, hs->ch, "ClientHello");
+    if (hs->hrr)
+        print_sh(t, hs->hrr);
+    if (hs->ch_retry)
+        print_ch(t, hs->ch_retry, "ClientHello (after HelloRetryRequest)");
+    if (hs->sh)
+        print_sh(t, hs->sh);
+    if (hs->certs.n)
+        print_certs(t, &hs->certs, "server");
+    if (hs->ske.present) {
+        out(t, "%sServerKeyExchange%s\n", BOLD(t), RESET(t));
+        if (hs->ske.group)
+            field(t, 2, "named curve", "%s (%u)",
+                  td_reg_name(TD_REG_GROUP, hs->ske.group, nb),
+                  hs->ske.group);
+        if (hs->ske.params_len)
+            field(t, 2, "DH prime", "%u bits", hs->ske.params_len * 8u);
+        if (hs->ske.sigalg)
+            field(t, 2, "signed with", "%s",
+                  td_reg_name(TD_REG_SIGALG, hs->ske.sigalg, nb));
+    }
+    if (hs->cert_request.present) {
+        out(t, "%sCertificateRequest%s (the server asks for a client "
+            "certificate)\n", BOLD(t), RESET(t));
+        if (hs->cert_request.sigalgs.n)
+            code_list(t, "signature algs", TD_REG_SIGALG,
+                      &hs->cert_request.sigalgs);
+        field(t, 2, "CA names", "%zu", hs->cert_request.ca_names);
+    }
+    if (hs->server_hello_done)
+        out(t, "%sServerHelloDone%s\n", BOLD(t), RESET(t));
+    if (hs->client_certs.n)
+        print_certs(t, &hs->client_certs, "client");
+    for (size_t i = 0; i < hs->alerts.n; i++) {
+        const struct td_alert *a = &hs->alerts.v[i];
+        if (a->encrypted) {
+            out(t, "%sAlert%s from the %s: encrypted (level and "
+                "description cannot be read)\n", BOLD(t), RESET(t),
+                td_dir_name((enum td_dir)a->from));
+            continue;
+        }
+        const char *m = td_alert_meaning(a->description);
+        out(t, "%sAlert%s from the %s: %s%s %s (%u)%s\n", BOLD(t), RESET(t),
+            td_dir_name((enum td_dir)a->from),
+            a->level == 2 ? RED(t) : YELLOW(t),
+            a->level == 2 ? "fatal" : a->level == 1 ? "warning" : "level ?",
+            td_reg_name(TD_REG_ALERT, a->description, nb), a->description,
+            RESET(t));
+        if (m) {
+            out(t, "  ");
+            wrapped(t, 2, 2, m);
+        }
+    }
+}
+
+/* One arrow of the ladder: client on the left, server on the right. */
+static void arrow(const struct txt *t, int dir, const char *label,
+                  const char *color)
+{
+    int inner = (int)t->width - 14;
+    if (inner < 30)
+        inner = 30;
+    if (inner > 66)
+        inner = 66;
+    int len = (int)strlen(label);
+    if (len > inner - 6)
+        len = inner - 6;
+    int dashes = inner - len - 4;
+    if (dir == TD_DIR_CLIENT) {
+        out(t, "  |-- %s%.*s%s ", color, len, label, RESET(t));
+        for (int i = 0; i < dashes - 1; i++)
+            fputc('-', t->f);
+        out(t, ">|\n");
+    } else {
+        out(t, "  |<");
+        for (int i = 0; i < dashes - 1; i++)
+            fputc('-', t->f);
+        out(t, " %s%.*s%s --|\n", color, len, label, RESET(t));
+    }
+}
+
+static void ladder(const struct txt *t, const struct td_handshake *hs)
+{
+    char nb[TD_REG_NAMEBUF], label[160];
+    int inner = (int)t->width - 14;
+    inner = inner < 30 ? 30 : inner > 66 ? 66 : inner;
+    out(t, "  %s%-*s%s\n", DIM(t), inner + 2,
+        hs->role == TD_ROLE_SERVER ? "client (peer)" : "client (device)",
+        "server");
+    out(t, "%s", RESET(t));
+    for (size_t i = 0; i < hs->events.n; i++) {
+        const struct td_event *e = &hs->events.v[i];
+        const char *color = "";
+        switch (e->kind) {
+        case TD_EV_HANDSHAKE:
+            if (e->hs_type == TD_HS_CLIENT_HELLO) {
+                const struct td_client_hello *ch =
+                    e->flags & TD_EVF_RETRY ? hs->ch_retry : hs->ch;
+                if (!ch) {
+                    snprintf(label, sizeof(label), "ClientHello");
+                    break;
+                }
+                snprintf(label, sizeof(label), "ClientHello%s SNI %s%s%s, "
+                         "%zu suites", e->flags & TD_EVF_RETRY ? " (retry)"
+                                                               : "",
+                         ch->sni ? "\"" : "", ch->sni ? ch->sni : "none",
+                         ch->sni ? "\"" : "", ch->cipher_suites.n);
+            } else if (e->hs_type == TD_HS_SERVER_HELLO
+                       && (e->flags & TD_EVF_HRR) && hs->hrr) {
+                snprintf(label, sizeof(label), "HelloRetryRequest group %s",
+                         td_reg_name(TD_REG_GROUP, hs->hrr->key_share_group,
+                                     nb));
+            } else if (e->hs_type == TD_HS_SERVER_HELLO && hs->sh) {
+                snprintf(label, sizeof(label), "ServerHello %s%s",
+                         hs->sh->selected_version == 0x0304 ? "TLS 1.3 " : "",
+                         td_reg_name(TD_REG_SUITE, hs->sh->cipher_suite, nb));
+            } else {
+                snprintf(label, sizeof(label), "%s",
+                         td_reg_name(TD_REG_HS_TYPE, e->hs_type, nb));
+            }
+            break;
+        case TD_EV_ENCRYPTED_HS:
+            snprintf(label, sizeof(label), "encrypted handshake (%u bytes)",
+                     e->length);
+            break;
+        case TD_EV_ALERT:
+            if (e->encrypted)
+                snprintf(label, sizeof(label), "Alert (encrypted)");
+            else
+                snprintf(label, sizeof(label), "Alert %s %s (%u)",
+                         e->alert_level == 2 ? "fatal" : "warning",
+                         td_reg_name(TD_REG_ALERT, e->alert_desc, nb),
+                         e->alert_desc);
+            color = e->alert_level == 2 || e->encrypted ? RED(t) : YELLOW(t);
+            break;
+        case TD_EV_CCS:
+            snprintf(label, sizeof(label), "ChangeCipherSpec");
+            break;
+        case TD_EV_APPDATA:
+            /* TLS 1.3 hides the rest of the handshake in type-23 records. */
+            snprintf(label, sizeof(label), "%s (%u bytes)",
+                     hs->sh && hs->sh->selected_version == 0x0304
+                     ? "encrypted records" : "application data", e->length);
+            break;
+        case TD_EV_CLOSE:
+            snprintf(label, sizeof(label), "connection closed (no alert)");
+            color = RED(t);
+            break;
+        case TD_EV_RESET:
+            snprintf(label, sizeof(label), "connection reset");
+            color = RED(t);
+            break;
+        case TD_EV_TIMEOUT:
+            snprintf(label, sizeof(label), "no answer (timeout)");
+            color = RED(t);
+            break;
+        case TD_EV_NOT_TLS:
+            snprintf(label, sizeof(label), "bytes that are not TLS");
+            color = RED(t);
+            break;
+        case TD_EV_SSLV2:
+            snprintf(label, sizeof(label), "SSLv2 %s",
+                     e->hs_type == 1 ? "CLIENT-HELLO"
+                     : e->hs_type == 4 ? "SERVER-HELLO" : "message");
+            break;
+        default:
+            snprintf(label, sizeof(label), "?");
+        }
+        arrow(t, e->dir, label, color);
+    }
+}
+
+static void print_findings(const struct txt *t, const struct td_handshake *hs)
+{
+    if (hs->findings.n == 0)
+        return;
+    out(t, "\n%sFindings%s (most likely first)\n", BOLD(t), RESET(t));
+    for (size_t i = 0; i < hs->findings.n; i++) {
+        const struct td_finding *f = &hs->findings.v[i];
+        const char *col = f->likelihood <= TD_LIKELY ? RED(t) : YELLOW(t);
+        out(t, "%2zu. %s[%s]%s %s%s%s (%s)\n", i + 1, col,
+            td_likelihood_name((enum td_likelihood)f->likelihood), RESET(t),
+            BOLD(t), f->title ? f->title : f->id, RESET(t), f->id);
+        if (f->explanation) {
+            out(t, "    ");
+            wrapped(t, 4, 4, f->explanation);
+        }
+        for (size_t k = 0; k < f->evidence.n && k < 6; k++) {
+            const struct td_evidence *ev = &f->evidence.v[k];
+            if (ev->line)
+                out(t, "    %sline %llu:%s %s\n", DIM(t),
+                    (unsigned long long)ev->line, RESET(t),
+                    ev->text ? ev->text : "");
+            else if (ev->packet)
+                out(t, "    %spacket %llu:%s %s\n", DIM(t),
+                    (unsigned long long)ev->packet, RESET(t),
+                    ev->text ? ev->text : "");
+            else if (ev->text)
+                out(t, "    %s- %s%s\n", DIM(t), ev->text, RESET(t));
+        }
+        if (f->fix_summary) {
+            out(t, "    %sfix:%s ", GREEN(t), RESET(t));
+            wrapped(t, 9, 9, f->fix_summary);
+        }
+        if (f->fix_mbedtls_2) {
+            out(t, "    %s2.28:%s ", DIM(t), RESET(t));
+            wrapped(t, 10, 10, f->fix_mbedtls_2);
+        }
+        if (f->fix_mbedtls_3) {
+            out(t, "    %s3.6:%s  ", DIM(t), RESET(t));
+            wrapped(t, 10, 10, f->fix_mbedtls_3);
+        }
+    }
+}
+
+static void text_begin(struct td_render *r, struct td_doc *d)
+{
+    (void)r;
+    (void)d;
+}
+
+static void text_handshake(struct td_render *r, struct td_doc *d,
+                           const struct td_handshake *hs)
+{
+    struct txt t = {r->o.out, r->o.color, r->o.width};
+    bool hello = d->command && strcmp(d->command, "hello") == 0;
+    if (d->handshakes > 0)
+        out(&t, "\n");
+    if (!hello || d->handshakes > 0) {
+        out(&t, "%sHandshake %u%s", BOLD(&t), hs->index, RESET(&t));
+        if (hs->first_line)
+            out(&t, " (lines %llu-%llu)",
+                (unsigned long long)hs->first_line,
+                (unsigned long long)hs->last_line);
+        if (hs->client_addr)
+            out(&t, " %s -> %s", hs->client_addr, hs->server_addr);
+        if (hs->target_host)
+            out(&t, " to %s:%u", hs->target_host, hs->target_port);
+        out(&t, ": %s%s%s\n",
+            hs->outcome == TD_OUTCOME_FAILED ? RED(&t)
+            : hs->outcome == TD_OUTCOME_OK ? GREEN(&t) : YELLOW(&t),
+            td_outcome_name((enum td_outcome)hs->outcome), RESET(&t));
+    }
+    if (!hello)
+        ladder(&t, hs);
+    if (hello || r->o.verbose)
+        print_details(&t, hs);
+    if (hello && hs->events.n > 1) {
+        out(&t, "%sExchange%s\n", BOLD(&t), RESET(&t));
+        ladder(&t, hs);
+    }
+    print_findings(&t, hs);
+    if (hs->warnings.n) {
+        out(&t, "%sNot read%s\n", YELLOW(&t), RESET(&t));
+        for (size_t i = 0; i < hs->warnings.n; i++) {
+            out(&t, "  - ");
+            wrapped(&t, 4, 4, hs->warnings.v[i]);
+        }
+    }
+}
+
+static void text_end(struct td_render *r, struct td_doc *d)
+{
+    struct txt t = {r->o.out, r->o.color, r->o.width};
+    /* Handshake warnings were printed with their handshake; the others
+     * (input-level) here. */
+    bool head = false;
+    for (size_t i = 0; i < d->warnings.n; i++) {
+        if (strncmp(d->warnings.v[i], "handshake ", 10) == 0)
+            continue;
+        if (!head)
+            out(&t, "%sWarnings%s\n", YELLOW(&t), RESET(&t));
+        head = true;
+        out(&t, "  - ");
+        wrapped(&t, 4, 4, d->warnings.v[i]);
+    }
+}
+
+const struct td_renderer td_render_text = {
+    text_begin, text_handshake, text_end,
+};

@@ -1,0 +1,23 @@
+/* testutil.h - helpers shared by the cmocka tests. */
+#ifndef TD_TESTUTIL_H
+#define TD_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Path of a file in the source tree (tests/..., captures/...); static buf. */
+const char *td_t_src(const char *rel);
+/* Path under ../shared, or NULL when the shared folder is absent. */
+const char *td_t_shared(const char *rel);
+/* Whole file; *n its size.  Fails the test when it cannot be read.
+ * Caller frees. */
+uint8_t *td_t_read(const char *path, size_t *n);
+/* Hex string ("16 03 01 ..", any separators) to bytes; caller frees. */
+uint8_t *td_t_hex(const char *hex, size_t *n);
+/* Bytes from a captures/records hex file (hexin format); caller frees. */
+uint8_t *td_t_read_hexfile(const char *path, size_t *n);
+
+#endif
