@@ -17,6 +17,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"log", td_cmd_log,
+     "diagnose every handshake in an mbedTLS debug log"},
     {"hello", td_cmd_hello,
      "decode TLS bytes (hex, base64, hexdump or binary file)"},
     {"explain", td_cmd_explain,

@@ -12,6 +12,7 @@ struct td_handshake *td_hs_new(size_t cap)
     if (!hs)
         return NULL;
     td_arena_init(&hs->arena, cap);
+    hs->state = -1;
     return hs;
 }
 
@@ -77,4 +78,36 @@ const char *td_likelihood_name(enum td_likelihood l)
 const char *td_dir_name(enum td_dir d)
 {
     return d == TD_DIR_SERVER ? "server" : "client";
+}
+
+struct td_note *td_hs_note(struct td_handshake *hs, enum td_note_kind kind,
+                           int64_t a, int64_t b,
+                           const struct td_evidence *where)
+{
+    /* A long log can repeat a message thousands of times; the first 256
+     * notes of a handshake are plenty of evidence. */
+    if (hs->notes.n >= 256)
+        return NULL;
+    struct td_note *n = TD_PUSH(&hs->arena, hs->notes);
+    if (!n)
+        return NULL;
+    n->kind = (uint16_t)kind;
+    n->a = a;
+    n->b = b;
+    if (where) {
+        n->where = *where;
+        if (where->text)
+            n->where.text = td_arena_strndup(&hs->arena, where->text,
+                                             strlen(where->text));
+    }
+    return n;
+}
+
+const struct td_note *td_hs_find_note(const struct td_handshake *hs,
+                                      enum td_note_kind kind)
+{
+    for (size_t i = 0; i < hs->notes.n; i++)
+        if (hs->notes.v[i].kind == kind)
+            return &hs->notes.v[i];
+    return NULL;
 }

@@ -599,47 +599,75 @@ int td_tls_feed_handshake(struct td_tls_session *s, int dir,
                            &ev);
 }
 
+/* Decode what is buffered for direction i (a cut record or message) and
+ * drop it, with a warning saying how much was missing. */
+static void flush_dir(struct td_tls_session *s, int i, const char *why)
+{
+    struct td_tls_dir *d = &s->d[i];
+    const char *side = i == TD_DIR_SERVER ? "server" : "client";
+    if (d->rec_len > 0) {
+        size_t total = d->rec_len;
+        if (d->rec[0] & 0x80 && d->rec_len >= 2)
+            total = 2 + (((size_t)d->rec[0] & 0x7f) << 8 | d->rec[1]);
+        else if (d->rec_len >= REC_HDR)
+            total = REC_HDR + ((size_t)d->rec[3] << 8 | d->rec[4]);
+        if (total < REC_HDR)
+            total = REC_HDR;
+        td_hs_warn(s->hs, "%s%s record at offset %llu is cut short%s: %zu of "
+                   "%zu bytes present (%zu missing)",
+                   s->bare ? "" : side, s->bare ? "" : " ",
+                   (unsigned long long)d->rec_start, why, d->rec_len, total,
+                   total - d->rec_len);
+        /* Decode what is there of a handshake record: a cut ClientHello
+         * still shows its first fields. */
+        if (d->rec_len >= REC_HDR + 4 && d->rec[0] == TD_CT_HANDSHAKE
+            && !d->encrypted && d->hs_len == 0) {
+            const uint8_t *m = d->rec + REC_HDR;
+            size_t ml = d->rec_len - REC_HDR;
+            int mdir = dir_of_hs_type(m[0], i);
+            struct td_event *e = td_hs_event(s->hs, TD_EV_HANDSHAKE, mdir,
+                                             &d->rec_where);
+            if (e) {
+                e->hs_type = m[0];
+                e->length = (uint32_t)(ml - 4);
+            }
+            td_decode_handshake_msg(s->hs, mdir, m, ml,
+                                    (uint16_t)(d->rec[1] << 8 | d->rec[2]),
+                                    &d->rec_where);
+        }
+        d->rec_len = 0;
+    }
+    if (d->hs_len > 0) {
+        size_t want = d->hs_len >= 4 ? 4 + hs_msg_len(d->hs) : 4;
+        char tname[TD_REG_NAMEBUF];
+        td_hs_warn(s->hs, "%s handshake message %s is cut short%s: %zu of "
+                   "%zu bytes present", side,
+                   td_reg_name(TD_REG_HS_TYPE, d->hs[0], tname), why,
+                   d->hs_len, want);
+        if (d->hs_len >= 4)
+            td_decode_handshake_msg(s->hs, i, d->hs, d->hs_len, 0,
+                                    &d->rec_where);
+        d->hs_len = 0;
+    }
+}
+
+int td_tls_feed_record(struct td_tls_session *s, int dir, const uint8_t *p,
+                       size_t n, size_t full_len,
+                       const struct td_evidence *where)
+{
+    int bufdir = dir == TD_DIR_AUTO ? 0 : dir;
+    /* A record is whole by definition: anything left over from an earlier
+     * record of this direction was cut. */
+    if (s->d[bufdir].rec_len)
+        flush_dir(s, bufdir, "");
+    int rc = td_tls_feed(s, dir, p, n, where);
+    if (rc == 0 && n < full_len && s->d[bufdir].rec_len)
+        flush_dir(s, bufdir, " (the log shows only the first bytes)");
+    return rc;
+}
+
 void td_tls_end(struct td_tls_session *s)
 {
-    for (int i = 0; i < 2; i++) {
-        struct td_tls_dir *d = &s->d[i];
-        const char *side = i == TD_DIR_SERVER ? "server" : "client";
-        if (d->rec_len > 0) {
-            size_t total = d->rec_len;
-            if (d->rec[0] & 0x80 && d->rec_len >= 2)
-                total = 2 + (((size_t)d->rec[0] & 0x7f) << 8 | d->rec[1]);
-            else if (d->rec_len >= REC_HDR)
-                total = REC_HDR + ((size_t)d->rec[3] << 8 | d->rec[4]);
-            td_hs_warn(s->hs, "%s%s record at offset %llu is cut short: "
-                       "%zu of %zu bytes present (%zu missing)",
-                       s->bare ? "" : side, s->bare ? "" : " ",
-                       (unsigned long long)d->rec_start, d->rec_len,
-                       total > d->rec_len ? total : REC_HDR,
-                       (total > d->rec_len ? total : REC_HDR) - d->rec_len);
-            /* Decode what is there of a handshake record: a cut
-             * ClientHello still shows its first fields. */
-            if (d->rec_len > REC_HDR && d->rec[0] == TD_CT_HANDSHAKE
-                && !d->encrypted && d->hs_len == 0 && d->rec_len >= REC_HDR + 4) {
-                const uint8_t *m = d->rec + REC_HDR;
-                size_t ml = d->rec_len - REC_HDR;
-                td_decode_handshake_msg(s->hs, m[0] == TD_HS_CLIENT_HELLO
-                                        ? TD_DIR_CLIENT : i, m, ml,
-                                        (uint16_t)(d->rec[1] << 8 | d->rec[2]),
-                                        &d->rec_where);
-            }
-            d->rec_len = 0;
-        }
-        if (d->hs_len > 0) {
-            size_t want = d->hs_len >= 4 ? 4 + hs_msg_len(d->hs) : 4;
-            char tname[TD_REG_NAMEBUF];
-            td_hs_warn(s->hs, "%s handshake message %s is cut short: %zu of "
-                       "%zu bytes present", side,
-                       td_reg_name(TD_REG_HS_TYPE, d->hs[0], tname),
-                       d->hs_len, want);
-            if (d->hs_len >= 4)
-                td_decode_handshake_msg(s->hs, i, d->hs, d->hs_len, 0,
-                                        &d->rec_where);
-            d->hs_len = 0;
-        }
-    }
+    flush_dir(s, TD_DIR_CLIENT, "");
+    flush_dir(s, TD_DIR_SERVER, "");
 }

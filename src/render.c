@@ -62,6 +62,27 @@ void td_render_handshake(struct td_render *r, struct td_doc *d,
     d->handshakes++;
     if (hs->outcome == TD_OUTCOME_FAILED)
         d->failed++;
+    if (hs->outcome != TD_OUTCOME_FAILED || hs->findings.n == 0)
+        return;
+    const struct td_finding *f = &hs->findings.v[0];
+    for (size_t i = 0; i < d->causes.n; i++) {
+        if (strcmp(d->causes.v[i].id, f->id) == 0) {
+            d->causes.v[i].count++;
+            return;
+        }
+    }
+    if (d->causes.n >= 64)
+        return;
+    struct td_doc_cause *c = TD_PUSH(&d->arena, d->causes);
+    if (!c)
+        return;
+    c->id = td_arena_strndup(&d->arena, f->id, strlen(f->id));
+    c->title = f->title ? td_arena_strndup(&d->arena, f->title,
+                                           strlen(f->title)) : NULL;
+    c->fix = f->fix_summary ? td_arena_strndup(&d->arena, f->fix_summary,
+                                               strlen(f->fix_summary))
+                            : NULL;
+    c->count = 1;
 }
 
 int td_render_end(struct td_render *r, struct td_doc *d)

@@ -479,6 +479,23 @@ static void json_end(struct td_render *r, struct td_doc *d)
     if (!w)
         return;
     td_jw_arr_end(w);
+    if (strcmp(d->command, "hello") != 0) {
+        td_jw_key(w, "summary");
+        td_jw_obj_begin(w);
+        td_jw_kint(w, "handshakes", d->handshakes);
+        td_jw_kint(w, "failed", d->failed);
+        td_jw_key(w, "causes");
+        td_jw_arr_begin(w);
+        for (size_t i = 0; i < d->causes.n; i++) {
+            td_jw_obj_begin(w);
+            td_jw_kstr(w, "id", d->causes.v[i].id);
+            td_jw_kint(w, "count", d->causes.v[i].count);
+            td_jw_kstr(w, "title", d->causes.v[i].title);
+            td_jw_obj_end(w);
+        }
+        td_jw_arr_end(w);
+        td_jw_obj_end(w);
+    }
     td_jw_key(w, "warnings");
     td_jw_arr_begin(w);
     for (size_t i = 0; i < d->warnings.n; i++)

@@ -512,9 +512,34 @@ static void text_handshake(struct td_render *r, struct td_doc *d,
     }
 }
 
+static void verdict(const struct txt *t, const struct td_doc *d)
+{
+    out(t, "\n%sVerdict%s: %u handshake%s, %u failed.", BOLD(t), RESET(t),
+        d->handshakes, d->handshakes == 1 ? "" : "s", d->failed);
+    if (d->failed == 0) {
+        out(t, " Nothing to fix.\n");
+        return;
+    }
+    out(t, "\n");
+    for (size_t i = 0; i < d->causes.n; i++) {
+        const struct td_doc_cause *c = &d->causes.v[i];
+        out(t, "  %s%s%s", RED(t), c->id, RESET(t));
+        if (d->failed > 1)
+            out(t, " (%u of %u)", c->count, d->failed);
+        out(t, ": ");
+        wrapped(t, 4, 4 + (int)strlen(c->id) + 2, c->title ? c->title : "");
+        if (c->fix) {
+            out(t, "    %sfix:%s ", GREEN(t), RESET(t));
+            wrapped(t, 9, 9, c->fix);
+        }
+    }
+}
+
 static void text_end(struct td_render *r, struct td_doc *d)
 {
     struct txt t = {r->o.out, r->o.color, r->o.width};
+    if (d->command && strcmp(d->command, "hello") != 0 && d->handshakes)
+        verdict(&t, d);
     /* Handshake warnings were printed with their handshake; the others
      * (input-level) here. */
     bool head = false;

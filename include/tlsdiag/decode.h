@@ -78,6 +78,13 @@ int td_tls_feed_handshake(struct td_tls_session *s, int dir,
                           const uint8_t *p, size_t n,
                           const struct td_evidence *where);
 
+/* Feed one whole record of which only the first n of full_len bytes are
+ * known (a debug log dumps at most 4096 bytes).  What is missing is said
+ * in a warning and the direction starts afresh with the next record. */
+int td_tls_feed_record(struct td_tls_session *s, int dir, const uint8_t *p,
+                       size_t n, size_t full_len,
+                       const struct td_evidence *where);
+
 /* The input ended: a partial record or message becomes a warning saying
  * where it stopped and how many bytes were missing. */
 void td_tls_end(struct td_tls_session *s);

@@ -75,6 +75,8 @@ struct td_client_hello {
     uint16_t record_size_limit;     /* 0 absent */
     bool renegotiation_scsv;        /* 0x00ff in the suites */
     bool fallback_scsv;             /* 0x5600 in the suites */
+    struct td_evidence sni_where;   /* where the SNI was seen, if apart */
+    struct td_evidence suites_where;    /* first cipher suite line (log) */
     char ja3[33];                   /* md5 hex, "" when not computed */
     char ja4[40];                   /* JA4 "a" + "_" + b + "_" + c */
     const uint8_t *raw;             /* the handshake message, header included */
@@ -191,6 +193,42 @@ struct td_event {
 };
 typedef TD_VEC(struct td_event) td_eventvec;
 
+/* Facts a front end saw that are not TLS messages: library messages in a
+ * log ("bad message length"), or what a probe observed.  Rules read them
+ * as evidence. */
+enum td_note_kind {
+    TD_NOTE_BAD_MESSAGE_LENGTH = 1, /* record longer than the input buffer */
+    TD_NOTE_MORE_DATA_THAN_FITS,    /* "requesting more data than fits" */
+    TD_NOTE_HS_FRAGMENTATION,       /* "handshake fragmentation not supported" */
+    TD_NOTE_HS_MSG_FRAGMENTED,      /* a: record msglen, b: hslen */
+    TD_NOTE_INPUT_RECORD,           /* a: content type, b: length */
+    TD_NOTE_ALLOC_FAILED,           /* a: bytes asked for (0 unknown) */
+    TD_NOTE_VERSION_OUT_OF_BOUNDS,  /* a: server version, b: client max */
+    TD_NOTE_BAD_SKE_CURVE,          /* server's ECDHE curve not acceptable */
+    TD_NOTE_BAD_CERT_EC_CURVE,      /* certificate key on an unoffered curve */
+    TD_NOTE_NO_CA_CHAIN,            /* "got no CA chain" */
+    TD_NOTE_NO_HOSTNAME,            /* verify without mbedtls_ssl_set_hostname */
+    TD_NOTE_NO_COMMON_SUITE,        /* server: "got no ciphersuites in common" */
+    TD_NOTE_NO_USABLE_SUITE,        /* server: "... but none of them usable" */
+    TD_NOTE_NO_COMMON_CURVE,        /* server: no shared curve */
+    TD_NOTE_NO_COMMON_SIGALG,       /* no shared signature algorithm */
+    TD_NOTE_CLIENT_NO_CERT,         /* server: the client sent no certificate */
+    TD_NOTE_CERT_REQUEST,           /* client: "got a certificate request" */
+    TD_NOTE_MFL_ACCEPTED,           /* server echoed max_fragment_length */
+    TD_NOTE_PEER_CLOSED,            /* f_recv returned 0 (EOF) */
+    TD_NOTE_UNKNOWN_RECORD_TYPE,    /* a: the type byte */
+    TD_NOTE_RENEGOTIATION_REFUSED,
+    TD_NOTE_PSA_NOT_INITIALISED,
+    TD_NOTE_SNI_CALLBACK_FAILED,    /* server: SNI callback refused the name */
+    TD_NOTE_VERSION_TOO_LOW,        /* server: client below the minimum */
+};
+struct td_note {
+    uint16_t kind;          /* enum td_note_kind */
+    int64_t a, b;
+    struct td_evidence where;
+};
+typedef TD_VEC(struct td_note) td_notevec;
+
 enum td_likelihood {
     TD_CONFIRMED = 0,   /* reserved for what a live probe proved */
     TD_LIKELY = 1,
@@ -208,6 +246,7 @@ struct td_finding {
     const char *fix_summary;
     const char *fix_mbedtls_2;
     const char *fix_mbedtls_3;
+    const char *basis;          /* how strong the evidence is, for ranking */
 };
 typedef TD_VEC(struct td_finding) td_findingvec;
 
@@ -237,6 +276,7 @@ struct td_handshake {
     /* target the program connected to, when known */
     const char *target_host;
     uint16_t target_port;
+    struct td_evidence target_where;
     /* messages */
     struct td_client_hello *ch;
     struct td_client_hello *ch_retry;   /* after HelloRetryRequest */
@@ -254,6 +294,16 @@ struct td_handshake {
     bool has_verify_flags;
     uint32_t verify_flags;
     struct td_evidence verify_where;
+    td_notevec notes;
+    /* the library's handshake state when it stopped (log): "client state:
+     * N" as a number (TLS 1.2 numbering), -1 unknown; and as printed */
+    int state;
+    const char *state_name;
+    struct td_evidence state_where;
+    /* the handshake's start and end as the library reported them */
+    bool started;           /* "=> handshake" seen */
+    bool ended;             /* "<= handshake" seen */
+    bool over;              /* the library reached HANDSHAKE_OVER */
     /* library version as far as the input tells: 0 unknown, 2, 3, 4 */
     uint8_t mbedtls_major;
     const char *mbedtls_version;        /* "2.28.3" when printed */
@@ -269,6 +319,15 @@ void td_hs_free(struct td_handshake *hs);
 
 /* Record a warning on the handshake (printf format).  Never fails loudly:
  * when the arena is full the warning is dropped. */
+/* Record a note (evidence is copied, its text into the arena); returns
+ * the note or NULL when the arena is full. */
+struct td_note *td_hs_note(struct td_handshake *hs, enum td_note_kind kind,
+                           int64_t a, int64_t b,
+                           const struct td_evidence *where);
+/* First note of a kind, NULL if none. */
+const struct td_note *td_hs_find_note(const struct td_handshake *hs,
+                                      enum td_note_kind kind);
+
 void td_hs_warn(struct td_handshake *hs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -14,6 +14,13 @@
 #include "tlsdiag/arena.h"
 #include "tlsdiag/model.h"
 
+struct td_doc_cause {
+    const char *id;
+    const char *title;
+    const char *fix;
+    unsigned count;
+};
+
 /* The document around the handshakes (CONTRACT.md "Document"). */
 struct td_doc {
     struct td_arena arena;
@@ -23,6 +30,9 @@ struct td_doc {
     td_strvec warnings;
     unsigned handshakes;        /* rendered so far */
     unsigned failed;            /* of which outcome failed */
+    /* The first finding of each failed handshake, counted by id, for the
+     * verdict at the end (bounded by the number of distinct ids). */
+    TD_VEC(struct td_doc_cause) causes;
 };
 
 void td_doc_init(struct td_doc *d, const char *command, const char *kind,

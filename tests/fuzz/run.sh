@@ -28,6 +28,16 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
             done ;;
         x509)
             cp "$here"/../data/x509/*.der "$work/$name/" 2>/dev/null || true ;;
+        log)
+            # fuzz_log reads a split byte first; logs beyond 64 KiB are cut
+            # by -max_len anyway.
+            for f in "$here"/../../../shared/seed-logs/*.log \
+                     "$here"/../../captures/logs/*.log \
+                     "$here"/../../captures/logs/*/*.log; do
+                [ -f "$f" ] || continue
+                { printf '\100'; head -c 60000 "$f"; } \
+                    > "$work/$name/$(basename "$f")"
+            done ;;
     esac
     dict=""
     [ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"

@@ -1,0 +1,188 @@
+/* cmd_log.c - `tlsdiag log`: diagnose every handshake in mbedTLS debug
+ * logs.  Files are streamed in chunks; each handshake is diagnosed and
+ * rendered as soon as it is complete, then freed. */
+#include "cli.h"
+#include "msg.h"
+
+#include "tlsdiag/diag.h"
+#include "tlsdiag/err.h"
+#include "tlsdiag/logparse.h"
+#include "tlsdiag/render.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CHUNK (256u * 1024u)
+
+static void help(FILE *f)
+{
+    fputs("Usage: tlsdiag log [OPTIONS] [--] [FILE...]\n"
+          "\n"
+          "Read mbedTLS debug logs (any level; level 4 shows the bytes) and\n"
+          "diagnose every handshake in them: the ClientHello and what the\n"
+          "server answered, alerts and mbedTLS errors explained, and the\n"
+          "likely causes, most likely first, with the lines that show them\n"
+          "and the fix for mbedTLS 2.28 and 3.6.  Without FILE, or with -,\n"
+          "the log is read from standard input (paste it, then Ctrl-D).\n"
+          "\n"
+          "Any line prefix is accepted (file.c:123: |2|, ESP-IDF, Zephyr,\n"
+          "SEGGER RTT, none), with CRLF, colour codes and blank lines; logs\n"
+          "of an mbedTLS server are read too.\n"
+          "\n"
+          "Options:\n"
+          "  -v, --verbose     also print every field of every message\n"
+          "  --json            print the JSON document\n"
+          "  --color=WHEN      auto, always or never\n"
+          "  -h, --help        this help\n"
+          "\n"
+          "Exit status: 0 no failed handshake, 1 a failed handshake was\n"
+          "diagnosed, 2 usage error, 3 unreadable input or no mbedTLS\n"
+          "handshake in it.\n"
+          "\n"
+          "Example:\n"
+          "  tlsdiag log device.log\n"
+          "  idf.py monitor | tee run.log; tlsdiag log run.log\n", f);
+}
+
+struct log_run {
+    struct td_render *r;
+    struct td_doc *doc;
+    const char *input;
+    unsigned index;
+};
+
+static void emit(void *user, struct td_handshake *hs)
+{
+    struct log_run *run = user;
+    struct td_diag_opts o = {.input = run->input, .from_log = true};
+    hs->index = run->index++;
+    if (td_diag(hs, &o) != 0)
+        td_hs_warn(hs, "out of memory while diagnosing");
+    td_render_handshake(run->r, run->doc, hs);
+    td_hs_free(hs);
+}
+
+static int read_one(const char *name, struct log_run *run, uint64_t *lines,
+                    uint64_t *found)
+{
+    bool is_stdin = strcmp(name, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(name, "rb");
+    if (!f) {
+        td_msg_error("%s: %s", name, strerror(errno));
+        return TD_ERR_IO;
+    }
+    if (is_stdin && isatty(STDIN_FILENO))
+        td_msg_info("paste the mbedTLS debug log, then press Ctrl-D");
+    struct td_log *lp = td_log_new(run->doc, emit, run);
+    char *buf = malloc(CHUNK);
+    int rc = lp && buf ? 0 : TD_ERR_NOMEM;
+    run->input = name;
+    while (rc == 0) {
+        size_t n = fread(buf, 1, CHUNK, f);
+        if (n > 0)
+            rc = td_log_feed(lp, buf, n);
+        if (n < CHUNK) {
+            if (ferror(f)) {
+                td_msg_error("%s: read error: %s", name, strerror(errno));
+                rc = TD_ERR_IO;
+            }
+            break;
+        }
+    }
+    if (lp && rc != TD_ERR_NOMEM)
+        td_log_end(lp);
+    if (lp) {
+        struct td_log_stats st;
+        td_log_stats(lp, &st);
+        *lines += st.lines;
+        *found += st.handshakes;
+        if (st.handshakes == 0 && rc == 0)
+            td_doc_warn(run->doc, "%s: no mbedTLS handshake in %llu lines "
+                        "(is the debug level at least 2? "
+                        "mbedtls_debug_set_threshold(4) shows everything)",
+                        is_stdin ? "standard input" : name,
+                        (unsigned long long)st.lines);
+    }
+    td_log_free(lp);
+    free(buf);
+    if (!is_stdin)
+        fclose(f);
+    return rc;
+}
+
+int td_cmd_log(int argc, char **argv, struct td_cli *cli)
+{
+    static const struct option longopts[] = {
+        TD_CLI_COMMON_LONGOPTS,
+        {"verbose", no_argument, NULL, 'v'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
+        int common = td_cli_common_option(cli, c, optarg);
+        if (common < 0)
+            return TD_EXIT_USAGE;
+        if (common)
+            continue;
+        switch (c) {
+        case 'h':
+            help(stdout);
+            return TD_EXIT_OK;
+        case 'v':
+            cli->verbose = true;
+            break;
+        default:
+            fputs("Try 'tlsdiag log --help'.\n", stderr);
+            return TD_EXIT_USAGE;
+        }
+    }
+    td_cli_resolve_color(cli);
+    char *dash[] = {"-"};
+    char **files = optind < argc ? argv + optind : dash;
+    int nfiles = optind < argc ? argc - optind : 1;
+
+    struct td_doc doc;
+    td_doc_init(&doc, "log", "mbedtls-log", files[0]);
+    for (int i = 1; i < nfiles; i++) {
+        const char *joined = td_arena_printf(&doc.arena, "%s %s",
+                                             doc.input_name, files[i]);
+        if (joined)
+            doc.input_name = joined;
+    }
+    struct td_render r;
+    struct td_render_opts ro = {.out = cli->out, .json = cli->json,
+                                .pretty = true, .color = cli->color,
+                                .verbose = cli->verbose, .width = 80};
+    td_render_init(&r, &ro);
+    td_render_begin(&r, &doc);
+    struct log_run run = {&r, &doc, files[0], 0};
+    uint64_t lines = 0, found = 0;
+    int failed_io = 0;
+    for (int i = 0; i < nfiles; i++) {
+        int rc = read_one(files[i], &run, &lines, &found);
+        if (rc == TD_ERR_NOMEM) {
+            td_doc_warn(&doc, "%s: out of memory; stopped there", files[i]);
+            failed_io = 1;
+            break;
+        }
+        if (rc)
+            failed_io = 1;
+    }
+    unsigned failed = doc.failed;
+    int out_rc = td_render_end(&r, &doc);
+    td_doc_free(&doc);
+    if (out_rc) {
+        td_msg_error("writing the output failed");
+        return TD_EXIT_INPUT;
+    }
+    if (found == 0) {
+        td_msg_error("no mbedTLS handshake found (%llu lines read)",
+                     (unsigned long long)lines);
+        return TD_EXIT_INPUT;
+    }
+    if (failed)
+        return TD_EXIT_FAILED;
+    return failed_io ? TD_EXIT_INPUT : TD_EXIT_OK;
+}
