@@ -21,6 +21,8 @@ struct td_jsonw {
     bool pretty;
     bool after_key;             /* a key was written, value comes next */
     bool nonempty[TD_JW_MAXDEPTH];
+    size_t blen;                /* bytes waiting in buf */
+    char buf[16384];            /* one fwrite per 16 KiB, not per token */
 };
 
 void td_jw_init(struct td_jsonw *w, FILE *f, bool pretty);
@@ -36,6 +38,8 @@ void td_jw_uint(struct td_jsonw *w, uint64_t v);
 void td_jw_bool(struct td_jsonw *w, bool v);
 void td_jw_null(struct td_jsonw *w);
 void td_jw_hex(struct td_jsonw *w, const uint8_t *p, size_t n); /* "a1b2" */
+/* Hand what is buffered to the FILE (after each streamed item). */
+void td_jw_flush(struct td_jsonw *w);
 /* Finish the document with a newline; returns the sticky error (0 ok). */
 int td_jw_finish(struct td_jsonw *w);
 

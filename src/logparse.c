@@ -1443,6 +1443,50 @@ static void on_message(struct td_log *lp, const struct msg *m)
             return;
         }
         break;
+    case 'b':
+        if (sw(p, n, "bad message length", NULL)) {
+            note(lp, TD_NOTE_BAD_MESSAGE_LENGTH, 0, 0);
+            return;
+        }
+        if (find(p, n, "ECDHE curve")) {
+            note(lp, TD_NOTE_BAD_SKE_CURVE, 0, 0);
+            return;
+        }
+        if (sw(p, n, "bad certificate (EC key curve)", NULL)) {
+            note(lp, TD_NOTE_BAD_CERT_EC_CURVE, 0, 0);
+            return;
+        }
+        break;
+    case 'r':
+        if (sw(p, n, "requesting more data than fits", NULL)) {
+            note(lp, TD_NOTE_MORE_DATA_THAN_FITS, 0, 0);
+            return;
+        }
+        if (sw(p, n, "refusing renegotiation", NULL)) {
+            note(lp, TD_NOTE_RENEGOTIATION_REFUSED, 0, 0);
+            return;
+        }
+        break;
+    case 'T':
+        if (find(p, n, "handshake fragmentation not supported")) {
+            note(lp, TD_NOTE_HS_FRAGMENTATION, 0, 0);
+            return;
+        }
+        break;
+    case 'C':
+        if (find(p, n, "without having set hostname")) {
+            note(lp, TD_NOTE_NO_HOSTNAME, 0, 0);
+            return;
+        }
+        break;
+    case 'u':
+        if (sw(p, n, "unknown record type", &k)) {
+            const char *q = skip_spaces(p + k, end);
+            note(lp, TD_NOTE_UNKNOWN_RECORD_TYPE,
+                 dec(&q, end, &a) ? (int64_t)a : -1, 0);
+            return;
+        }
+        break;
     default:
         break;
     }
@@ -1455,42 +1499,8 @@ static void on_message(struct td_log *lp, const struct msg *m)
             lp->hs->started = true;
         return;
     }
-    if (find(p, n, "bad message length")) {
-        note(lp, TD_NOTE_BAD_MESSAGE_LENGTH, 0, 0);
-        return;
-    }
-    if (find(p, n, "requesting more data than fits")) {
-        note(lp, TD_NOTE_MORE_DATA_THAN_FITS, 0, 0);
-        return;
-    }
-    if (find(p, n, "handshake fragmentation not supported")) {
-        note(lp, TD_NOTE_HS_FRAGMENTATION, 0, 0);
-        return;
-    }
-    if (find(p, n, "ECDHE curve")) {
-        note(lp, TD_NOTE_BAD_SKE_CURVE, 0, 0);
-        return;
-    }
-    if (find(p, n, "bad certificate (EC key curve)")) {
-        note(lp, TD_NOTE_BAD_CERT_EC_CURVE, 0, 0);
-        return;
-    }
-    if (find(p, n, "without having set hostname")) {
-        note(lp, TD_NOTE_NO_HOSTNAME, 0, 0);
-        return;
-    }
-    if (find(p, n, "refusing renegotiation")) {
-        note(lp, TD_NOTE_RENEGOTIATION_REFUSED, 0, 0);
-        return;
-    }
-    if (find(p, n, "unknown record type")) {
-        const char *q = find(p, n, "type") + 4;
-        q = skip_spaces(q, end);
-        note(lp, TD_NOTE_UNKNOWN_RECORD_TYPE, dec(&q, end, &a) ? (int64_t)a
-                                                               : -1, 0);
-        return;
-    }
-    const char *cv = find(p, n, "Certificate verification flags");
+    const char *cv = !m->file || p[0] == '!' || p[0] == 'C'
+                     ? find(p, n, "Certificate verification flags") : NULL;
     if (cv) {
         struct td_handshake *hs = cur(lp);
         const char *q = skip_spaces(cv + 30, end);
@@ -1501,6 +1511,10 @@ static void on_message(struct td_log *lp, const struct msg *m)
         }
         return;
     }
+    /* Library lines (with file:line) hold none of the application's
+     * messages below except "returned"; skip the searches for them. */
+    if (m->file)
+        goto returned;
     const char *ct = find(p, n, "Connecting to ");
     if (ct) {
         parse_target(lp, ct + 14, end);
@@ -1531,6 +1545,7 @@ static void on_message(struct td_log *lp, const struct msg *m)
             }
         }
     }
+returned:;
     const char *ret = find(p, n, "returned ");
     if (ret) {
         int32_t code;

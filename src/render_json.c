@@ -469,6 +469,7 @@ static void json_handshake(struct td_render *r, struct td_doc *d,
         td_jw_str(w, hs->warnings.v[i]);
     td_jw_arr_end(w);
     td_jw_obj_end(w);
+    td_jw_flush(w);
     if (w->err)
         r->err = w->err;
 }

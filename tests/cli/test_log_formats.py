@@ -15,7 +15,8 @@ from tdtest import Run, eq, true  # noqa: E402
 t = Run()
 
 LINE = re.compile(r"^(?P<pre>.*?)(?P<file>[A-Za-z0-9_]+\.c):(?P<no>\d+):? "
-                  r"(?:\|(?P<lvl>\d)\| )?(?P<msg>.*)$")
+                  r"(?:\|(?P<lvl>\d)\| )?(?:0x[0-9a-fA-F]+: )?"
+                  r"(?P<msg>.*)$")
 
 
 def parse(text):
