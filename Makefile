@@ -5,15 +5,16 @@
 #   make test    install missing packages, build, run every test (ctest)
 #   make asan    the whole suite under AddressSanitizer + UBSan (build-asan/)
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (build-fuzz/)
+#   make bench   throughput and memory figures (beside grep / tshark)
 
 PACKAGES = build-essential cmake pkg-config python3 clang libclang-rt-14-dev \
            llvm libmbedtls-dev libpcap-dev libcmocka-dev openssl gnutls-bin \
-           tcpdump tshark procps
+           tcpdump tshark procps time
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test asan fuzz clean
+.PHONY: all deps build demo test asan fuzz bench clean
 
 all: build
 
@@ -65,6 +66,9 @@ fuzz: deps
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-fuzz -j $(JOBS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build-fuzz
+
+bench: build
+	python3 tests/bench/bench_log.py --binary build/tlsdiag
 
 clean:
 	rm -rf build build-asan build-fuzz
