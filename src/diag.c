@@ -10,11 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const td_rule_fn rules[] = {
     td_rule_sni, td_rule_cipher, td_rule_curve, td_rule_sigalg,
     td_rule_version, td_rule_fragment, td_rule_certs, td_rule_client_cert,
-    td_rule_transport, td_rule_memory,
+    td_rule_transport, td_rule_memory, td_rule_psa,
     td_rule_fallback,   /* last: speaks only when nothing else did */
 };
 
@@ -215,11 +216,26 @@ static void derive_offer(struct td_dctx *x)
             && ch->sigalgs.v[i] != 0x0807 && ch->sigalgs.v[i] != 0x0808)
             o->has_rsa_pss = true;
     }
+    for (size_t i = 0; i < ch->sigalgs.n; i++) {
+        uint16_t sa = ch->sigalgs.v[i];
+        if (sa == 0x0501 || sa == 0x0601 || sa == 0x0503 || sa == 0x0603
+            || sa == 0x0805 || sa == 0x0806 || sa == 0x080a || sa == 0x080b)
+            o->has_sha384 = true;
+    }
     o->max_version = ch->legacy_version;
     for (size_t i = 0; i < ch->versions.n; i++)
         if (!td_reg_is_grease(ch->versions.v[i])
             && ch->versions.v[i] > o->max_version)
             o->max_version = ch->versions.v[i];
+    o->broad = ((o->ecdhe_rsa_aead && o->ecdhe_ecdsa_aead) || o->tls13)
+               && (!o->groups_known || o->has_common_group)
+               && (!o->sigalgs_known || (o->has_sha256_plus && o->has_sha384))
+               && o->max_version >= 0x0303;
+}
+
+static bool is_loopback(const char *h)
+{
+    return strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0;
 }
 
 /* When did it fail?  From the order of events, or from the library's
@@ -301,6 +317,10 @@ int td_diag(struct td_handshake *hs, const struct td_diag_opts *o)
     }
     derive_offer(&x);
     derive_when(&x);
+    if (x.ch && x.ch->sni && x.host)
+        x.sni_fits_target = strcasecmp(x.ch->sni, x.host) == 0
+                            || (strcmp(x.ch->sni, "localhost") == 0
+                                && is_loopback(x.host));
 
     size_t before = hs->findings.n;
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)

@@ -25,7 +25,11 @@ struct td_offer {
     bool sigalgs_known;
     bool has_sha256_plus;       /* an RSA or ECDSA scheme with SHA-256+ */
     bool has_rsa_pss;
+    bool has_sha384;            /* an RSA or ECDSA scheme with SHA-384+ */
     uint16_t max_version;
+    /* Nothing in the offer stands out: ECDHE AEAD suites for RSA and
+     * ECDSA servers, a common curve, SHA-256 and SHA-384, TLS 1.2+. */
+    bool broad;
 };
 
 struct td_dctx {
@@ -38,6 +42,9 @@ struct td_dctx {
     enum td_when when;          /* when the failure came */
     const char *host;           /* target host, when the log named one */
     bool host_is_ip;
+    /* The SNI is known to fit the address connected to ("localhost" for
+     * a loopback address, or the host name the program connected to). */
+    bool sni_fits_target;
     struct td_offer offer;
     const struct td_client_hello *ch;
 };
@@ -80,6 +87,7 @@ void td_rule_certs(struct td_dctx *x);
 void td_rule_client_cert(struct td_dctx *x);
 void td_rule_transport(struct td_dctx *x);
 void td_rule_memory(struct td_dctx *x);
+void td_rule_psa(struct td_dctx *x);
 void td_rule_fallback(struct td_dctx *x);
 
 #endif

@@ -814,7 +814,19 @@ static bool parse_error_code(const char *p, const char *end, int32_t *code)
     }
     bool neg = p < end && *p == '-';
     const char *q = neg ? p + 1 : p;
-    if (!dec(&q, end, &v) || !neg || v == 0 || v > 0x7fff)
+    if (!neg) {
+        /* "returned 7780": four hex digits without 0x (some ports print
+         * the code with %x). */
+        const char *h = p;
+        if (end - h >= 4 && hexnum(&h, end, &v) && h - p == 4
+            && (h == end || *h == ' ' || *h == ',' || *h == ')')
+            && v >= 0x1000 && v <= 0x7fff) {
+            *code = -(int32_t)v;
+            return true;
+        }
+        return false;
+    }
+    if (!dec(&q, end, &v) || v == 0 || v > 0x7fff)
         return false;
     *code = -(int32_t)v;
     return true;
@@ -1133,6 +1145,11 @@ static void on_message(struct td_log *lp, const struct msg *m)
         if (sw(p, n, "<= handshake", &k) && k == n) {
             if (lp->hs)
                 lp->hs->ended = true;
+            return;
+        }
+        if (sw(p, n, "<= handshake wrapup", NULL)) {
+            if (lp->hs)
+                lp->hs->over = true;
             return;
         }
         if (sw(p, n, "<= write client hello", NULL)) {
@@ -1504,7 +1521,13 @@ static void on_message(struct td_log *lp, const struct msg *m)
     if (cv) {
         struct td_handshake *hs = cur(lp);
         const char *q = skip_spaces(cv + 30, end);
-        if (hs && hexnum(&q, end, &a) && a <= 0xffffffffu) {
+        size_t rest = (size_t)(end - q);
+        if (hs && rest >= 5 && memcmp(q, "clear", 5) == 0) {
+            hs->verify_flags = 0;
+            hs->has_verify_flags = true;
+            hs->verify_where = ev_line(lp);
+        } else if (hs && hexnum(&q, end, &a) && a <= 0xffffffffu
+                   && (q == end || *q == ' ')) {
             hs->verify_flags = (uint32_t)a;
             hs->has_verify_flags = true;
             hs->verify_where = ev_line(lp);

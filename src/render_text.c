@@ -306,6 +306,48 @@ static void print_details(const struct txt *t, const struct td_handshake *hs)
     }
 }
 
+/* " + 2 more" */
+static const char *more_certs(size_t n, char *buf)
+{
+    snprintf(buf, TD_REG_NAMEBUF, " + %u more", (unsigned)(n % 1000));
+    return buf;
+}
+
+/* Message names as the RFCs write them. */
+static const char *hs_label(uint8_t t, char *nb)
+{
+    switch (t) {
+    case 0: return "HelloRequest";
+    case 1: return "ClientHello";
+    case 2: return "ServerHello";
+    case 4: return "NewSessionTicket";
+    case 8: return "EncryptedExtensions";
+    case 11: return "Certificate";
+    case 12: return "ServerKeyExchange";
+    case 13: return "CertificateRequest";
+    case 14: return "ServerHelloDone";
+    case 15: return "CertificateVerify";
+    case 16: return "ClientKeyExchange";
+    case 20: return "Finished";
+    case 22: return "CertificateStatus";
+    default: return td_reg_name(TD_REG_HS_TYPE, t, nb);
+    }
+}
+
+/* The common name of a certificate subject, or the whole subject. */
+static void subject_cn(const struct td_cert *c, char *buf, size_t len)
+{
+    const char *s = c->subject ? c->subject : "?";
+    const char *cn = strstr(s, "CN=");
+    if (cn)
+        s = cn + 3;
+    size_t n = strcspn(s, ",");
+    if (n >= len)
+        n = len - 1;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+}
+
 /* One arrow of the ladder: client on the left, server on the right. */
 static void arrow(const struct txt *t, int dir, const char *label,
                   const char *color)
@@ -353,11 +395,18 @@ static void ladder(const struct txt *t, const struct td_handshake *hs)
                     snprintf(label, sizeof(label), "ClientHello");
                     break;
                 }
+                size_t real = 0;
+                for (size_t k = 0; k < ch->cipher_suites.n; k++) {
+                    const struct td_suite_info *si =
+                        td_reg_suite(ch->cipher_suites.v[k]);
+                    real += !(si && si->kex == TD_KEX_SCSV)
+                            && !td_reg_is_grease(ch->cipher_suites.v[k]);
+                }
                 snprintf(label, sizeof(label), "ClientHello%s SNI %s%s%s, "
-                         "%zu suites", e->flags & TD_EVF_RETRY ? " (retry)"
+                         "%zu suite%s", e->flags & TD_EVF_RETRY ? " (retry)"
                                                                : "",
                          ch->sni ? "\"" : "", ch->sni ? ch->sni : "none",
-                         ch->sni ? "\"" : "", ch->cipher_suites.n);
+                         ch->sni ? "\"" : "", real, real == 1 ? "" : "s");
             } else if (e->hs_type == TD_HS_SERVER_HELLO
                        && (e->flags & TD_EVF_HRR) && hs->hrr) {
                 snprintf(label, sizeof(label), "HelloRetryRequest group %s",
@@ -367,9 +416,26 @@ static void ladder(const struct txt *t, const struct td_handshake *hs)
                 snprintf(label, sizeof(label), "ServerHello %s%s",
                          hs->sh->selected_version == 0x0304 ? "TLS 1.3 " : "",
                          td_reg_name(TD_REG_SUITE, hs->sh->cipher_suite, nb));
+            } else if (e->hs_type == 11) {
+                const td_certvec *cv = e->dir == TD_DIR_SERVER
+                    ? &hs->certs : &hs->client_certs;
+                char cn[64];
+                if (cv->n) {
+                    subject_cn(&cv->v[0], cn, sizeof(cn));
+                    snprintf(label, sizeof(label), "Certificate \"%s\"%s",
+                             cn, cv->n > 1 ? more_certs(cv->n - 1, nb)
+                                           : "");
+                } else {
+                    snprintf(label, sizeof(label), "Certificate%s",
+                             e->dir == TD_DIR_CLIENT ? " (empty)" : "");
+                }
+            } else if (e->hs_type == 12 && hs->ske.group) {
+                char gb[TD_REG_NAMEBUF];
+                snprintf(label, sizeof(label), "ServerKeyExchange %s",
+                         td_reg_name(TD_REG_GROUP, hs->ske.group, gb));
             } else {
                 snprintf(label, sizeof(label), "%s",
-                         td_reg_name(TD_REG_HS_TYPE, e->hs_type, nb));
+                         hs_label(e->hs_type, nb));
             }
             break;
         case TD_EV_ENCRYPTED_HS:
@@ -421,6 +487,63 @@ static void ladder(const struct txt *t, const struct td_handshake *hs)
         }
         arrow(t, e->dir, label, color);
     }
+}
+
+/* One paragraph with what the device offered, for the summary view. */
+static void offer_summary(const struct txt *t, const struct td_handshake *hs)
+{
+    const struct td_client_hello *ch = hs->ch;
+    char nb[TD_REG_NAMEBUF];
+    char buf[1024];
+    size_t k = 0;
+    if (!ch)
+        return;
+    uint16_t maxv = ch->legacy_version;
+    for (size_t i = 0; i < ch->versions.n; i++)
+        if (!td_reg_is_grease(ch->versions.v[i]) && ch->versions.v[i] > maxv)
+            maxv = ch->versions.v[i];
+#define ADD(...)                                                          \
+    do {                                                                  \
+        if (k < sizeof(buf))                                              \
+            k += (size_t)snprintf(buf + k, sizeof(buf) - k, __VA_ARGS__); \
+    } while (0)
+    if (maxv)
+        ADD("up to %s; ", td_reg_name(TD_REG_VERSION, maxv, nb));
+    ADD("SNI %s%s%s; ", ch->sni ? "\"" : "", ch->sni ? ch->sni : "none",
+        ch->sni ? "\"" : "");
+    ADD("suites:");
+    size_t shown = 0;
+    for (size_t i = 0; i < ch->cipher_suites.n; i++) {
+        const struct td_suite_info *si = td_reg_suite(ch->cipher_suites.v[i]);
+        if (si && si->kex == TD_KEX_SCSV)
+            continue;
+        if (shown++ == 8) {
+            ADD(" ...");
+            break;
+        }
+        const char *name = si ? si->name : NULL;
+        if (name && strncmp(name, "TLS_", 4) == 0)
+            name += 4;
+        if (name)
+            ADD(" %s", name);
+        else
+            ADD(" 0x%04x", ch->cipher_suites.v[i]);
+    }
+    if (ch->groups.n) {
+        ADD("; groups:");
+        for (size_t i = 0; i < ch->groups.n && i < 8; i++)
+            ADD(" %s", td_reg_name(TD_REG_GROUP, ch->groups.v[i], nb));
+    }
+    if (ch->max_fragment_length)
+        ADD("; max_fragment_length %d",
+            ch->max_fragment_length <= 4
+            ? 256 << ch->max_fragment_length : -1);
+#undef ADD
+    out(t, "  %soffer:%s ", DIM(t), RESET(t));
+    wrapped(t, 9, 9, buf);
+    if (ch->from_text)
+        out(t, "  %s(rebuilt from the log's text lines: no record dump "
+            "at this debug level)%s\n", DIM(t), RESET(t));
 }
 
 static void print_findings(const struct txt *t, const struct td_handshake *hs)
@@ -494,8 +617,10 @@ static void text_handshake(struct td_render *r, struct td_doc *d,
             : hs->outcome == TD_OUTCOME_OK ? GREEN(&t) : YELLOW(&t),
             td_outcome_name((enum td_outcome)hs->outcome), RESET(&t));
     }
-    if (!hello)
+    if (!hello) {
         ladder(&t, hs);
+        offer_summary(&t, hs);
+    }
     if (hello || r->o.verbose)
         print_details(&t, hs);
     if (hello && hs->events.n > 1) {

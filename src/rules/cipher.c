@@ -132,7 +132,7 @@ void td_rule_cipher(struct td_dctx *x)
                && !o->need_none) {
         if (!cert_ec && desc != 40)
             return;
-        int score = cert_ec ? 95 : 45;
+        int score = cert_ec ? 95 : 42;
         f = td_dx_add(x, "no_shared_cipher", cert_ec ? TD_LIKELY
                                                      : TD_POSSIBLE, score);
         td_dx_title(x, f, "The client offers only RSA cipher suites");

@@ -31,12 +31,39 @@ void td_rule_client_cert(struct td_dctx *x)
                   "The same in 3.6.");
         return;
     }
-    if (!x->failed || !x->peer_alert || x->peer_alert->encrypted)
+    if (!x->failed)
         return;
-    int desc = x->peer_alert->description;
     bool asked = hs->cert_request.present
                  || td_hs_find_note(hs, TD_NOTE_CERT_REQUEST);
     bool none_sent = hs->client_certs.n == 0;
+    if (!x->peer_alert && asked && none_sent
+        && (td_dx_error(x, -0x0050) || td_dx_error(x, -0x7280)
+            || td_hs_find_note(hs, TD_NOTE_PEER_CLOSED))) {
+        /* GnuTLS sends decode_error (50) and closes at once: the device
+         * often meets the reset before it reads the alert. */
+        f = td_dx_add(x, "client_cert_required", TD_LIKELY, 80);
+        td_dx_title(x, f, "The server asked for a client certificate, the "
+                    "device sent none, and the server hung up");
+        td_dx_explain(x, f, "The server sent a CertificateRequest; the "
+                      "device answered without a certificate and the server "
+                      "closed the connection before its alert could be "
+                      "read (GnuTLS sends decode_error (50) and closes at "
+                      "once).");
+        td_dx_basis(x, f, "the server asked for a certificate and closed "
+                    "right after the device's answer without one");
+        if (hs->cert_request.present)
+            td_dx_ev(x, f, &hs->cert_request.where);
+        else if ((n = td_hs_find_note(hs, TD_NOTE_CERT_REQUEST)))
+            td_dx_ev(x, f, &n->where);
+        if (hs->errors.n)
+            td_dx_ev(x, f, &hs->errors.v[0].where);
+        td_dx_fix(x, f, "Configure the device's certificate and private key "
+                  "(the one registered with the service).", FIX2, FIX3);
+        return;
+    }
+    if (!x->peer_alert || x->peer_alert->encrypted)
+        return;
+    int desc = x->peer_alert->description;
     int score = 0;
     if (desc == 116)
         score = 96;

@@ -38,6 +38,32 @@ void td_rule_fragment(struct td_dctx *x)
     bool mfl_echoed = mfl_ok || (hs->sh && hs->sh->max_fragment_length);
     struct td_finding *f;
 
+    if ((frag || (split && td_dx_error(x, -0x7080))) && mfl && mfl_echoed
+        && x->client) {
+        /* The device's own request split the message: that is the fix. */
+        f = td_dx_add(x, "max_fragment_length", TD_LIKELY, 94);
+        td_dx_title(x, f, "The server honoured max_fragment_length (%d "
+                    "bytes) and split its certificate, which this mbedTLS "
+                    "cannot reassemble", mfl <= 4 ? mfl_bytes[mfl] : 0);
+        td_dx_explain(x, f, "The device asked for %d-byte records; the "
+                      "server agreed (OpenSSL and GnuTLS honour the "
+                      "extension) and sent its certificate chain in "
+                      "several records. mbedTLS 2.28, and 3.x before 3.6.3, "
+                      "cannot join a handshake message split over records "
+                      "and stop with -0x7080.", mfl <= 4 ? mfl_bytes[mfl]
+                                                         : 0);
+        td_dx_basis(x, f, "the library reports the split message and the "
+                    "server confirmed the device's fragment length");
+        td_dx_ev(x, f, &x->ch->where);
+        if (mfl_ok)
+            td_dx_ev(x, f, &mfl_ok->where);
+        td_dx_ev(x, f, frag ? &frag->where : &split->where);
+        td_dx_fix(x, f, "Ask for no max_fragment_length (or one larger than "
+                  "the certificate message), or move to mbedTLS 3.6.3+.",
+                  "Remove mbedtls_ssl_conf_max_frag_len() and keep "
+                  "MBEDTLS_SSL_IN_CONTENT_LEN at 16384.", FIX_IN3);
+        return;
+    }
     if (frag || (split && td_dx_error(x, -0x7080))) {
         f = td_dx_add(x, "record_too_large", TD_LIKELY, 93);
         td_dx_title(x, f, "A handshake message arrived split over records, "

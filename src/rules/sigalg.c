@@ -57,6 +57,24 @@ void td_rule_sigalg(struct td_dctx *x)
                   "rsa_pss_rsae_sha256.", FIX2, FIX3);
         return;
     }
+    if (!x->offer.has_sha384 && desc == 40
+        && x->when == TD_WHEN_AFTER_CLIENT_HELLO) {
+        f = td_dx_add(x, "no_shared_sigalg", TD_POSSIBLE, 50);
+        td_dx_title(x, f, "The client offers no signature algorithm with "
+                    "SHA-384");
+        td_dx_explain(x, f, "A server whose key or policy needs SHA-384 "
+                      "(P-384 certificates, servers set to RSA+SHA384) finds "
+                      "nothing it may sign with. mbedTLS 2.28 offers SHA-384 "
+                      "only with MBEDTLS_SHA512_C.");
+        td_dx_basis(x, f, "the offer lacks SHA-384, which some servers "
+                    "require");
+        td_dx_ev(x, f, &x->ch->where);
+        if (x->peer_alert)
+            td_dx_ev(x, f, &x->peer_alert->where);
+        td_dx_fix(x, f, "Offer rsa_pkcs1_sha384, ecdsa_secp384r1_sha384 and "
+                  "rsa_pss_rsae_sha384 as well.", FIX2, FIX3);
+        return;
+    }
     if (x->offer.max_version >= 0x0304 && !x->offer.has_rsa_pss
         && x->offer.tls13 && desc == 40) {
         f = td_dx_add(x, "no_shared_sigalg", TD_POSSIBLE, 40);

@@ -87,7 +87,10 @@ static void sni_wrong(struct td_dctx *x)
                ? x->peer_alert->description : -1;
     bool refused = x->failed && (x->when == TD_WHEN_AFTER_CLIENT_HELLO
                                  || x->when == TD_WHEN_UNKNOWN);
-    if (!bad_dns && !differs && !(refused && desc == 112))
+    /* A plausible name refused with 40/80 after an offer that holds what
+     * servers need: the name is the commonest reason left. */
+    bool suspect = refused && (desc == 40 || desc == 80) && !x->sni_fits_target;
+    if (!bad_dns && !differs && !(refused && desc == 112) && !suspect)
         return;
     if (!x->failed) {
         struct td_finding *f = td_dx_add(x, "sni_wrong", TD_INFO, 5);
@@ -103,8 +106,12 @@ static void sni_wrong(struct td_dctx *x)
     enum td_likelihood l = refused ? TD_LIKELY : TD_POSSIBLE;
     int score = !refused ? 35 : desc == 112 ? 97 : desc == 40 ? 93
               : desc == 80 ? 91 : 80;
-    if (!bad_dns && !differs)       /* only the server's word (112) */
+    if (!bad_dns && !differs && desc == 112)    /* the server's word */
         score = 88;
+    else if (!bad_dns && !differs) {
+        l = TD_POSSIBLE;
+        score = x->offer.broad ? 60 : 40;
+    }
     struct td_finding *f = td_dx_add(x, "sni_wrong", l, score);
     if (bad_dns && differs)
         td_dx_title(x, f, "The SNI \"%s\" is not a host name and not the "
@@ -115,8 +122,11 @@ static void sni_wrong(struct td_dctx *x)
     else if (differs)
         td_dx_title(x, f, "The SNI \"%s\" differs from the host the device "
                     "connects to (%s)", ch->sni, x->host);
-    else
+    else if (desc == 112)
         td_dx_title(x, f, "The server does not know the name \"%s\"",
+                    ch->sni);
+    else
+        td_dx_title(x, f, "The server may not serve the name \"%s\"",
                     ch->sni);
     td_dx_explain(x, f, "The ClientHello asks for the name \"%s\" "
                   "(server_name extension). A server that hosts several "
@@ -132,10 +142,15 @@ static void sni_wrong(struct td_dctx *x)
                             "mbedTLS example programs set with "
                             "mbedtls_ssl_set_hostname(), not a DNS name."
                           : "");
-    td_dx_basis(x, f, "the ClientHello names \"%s\"%s and the server "
-                "refused right after it", ch->sni,
-                bad_dns ? ", which is not a DNS name," : differs
-                ? td_dx_fmt(x, " instead of %s", x->host) : "");
+    if (!bad_dns && !differs && desc != 112)
+        td_dx_basis(x, f, "the offer itself holds what servers need, so a "
+                    "name the server does not serve is the commonest reason "
+                    "left for %s", td_dx_alert_name(x, x->peer_alert));
+    else
+        td_dx_basis(x, f, "the ClientHello names \"%s\"%s and the server "
+                    "refused right after it", ch->sni,
+                    bad_dns ? ", which is not a DNS name," : differs
+                    ? td_dx_fmt(x, " instead of %s", x->host) : "");
     evidence(x, f);
     fix_hostname(x, f);
 }
@@ -193,17 +208,16 @@ static void sni_missing(struct td_dctx *x)
         basis = "a missing SNI is a common reason to refuse a hello";
         break;
     }
-    if (x->host && x->host_is_ip) {
-        l = TD_POSSIBLE;
-        score = 30;
-        basis = "the device connects to an IP address, and SNI cannot carry "
-                "one, so the server may not expect a name";
-    }
     struct td_finding *f = td_dx_add(x, "sni_missing", l, score);
     td_dx_title(x, f, "The ClientHello carries no SNI (server_name)");
-    td_dx_explain(x, f, "The device does not say which host it wants%s. %s",
-                  ch->from_text ? " (no \"adding server name extension\" "
-                                  "line in the log)" : "", why);
+    td_dx_explain(x, f, "The device does not say which host it wants%s. "
+                  "%s%s", ch->from_text ? " (no \"adding server name "
+                                          "extension\" line in the log)" : "",
+                  why, x->host && x->host_is_ip
+                  ? td_dx_fmt(x, " The device connects to the address %s; "
+                              "SNI cannot carry an address, so the program "
+                              "must name the server's DNS name itself.",
+                              x->host) : "");
     td_dx_basis(x, f, "%s", basis);
     td_dx_ev(x, f, &ch->where);
     if (x->hs->target_host)

@@ -90,6 +90,25 @@ void td_rule_version(struct td_dctx *x)
                   "server's minimum.", FIX2, FIX3);
         return;
     }
+    /* GnuTLS answers a TLS 1.2 hello with handshake_failure (40) when it
+     * accepts only TLS 1.3 (OpenSSL sends 70). */
+    if (x->client && x->ch && x->failed && desc == 40 && maxv == 0x0303
+        && x->when == TD_WHEN_AFTER_CLIENT_HELLO) {
+        f = td_dx_add(x, "version_mismatch", TD_POSSIBLE, 35);
+        td_dx_title(x, f, "The server may accept only TLS 1.3");
+        td_dx_explain(x, f, "The device offers at most TLS 1.2. A server "
+                      "that accepts only TLS 1.3 refuses that: OpenSSL with "
+                      "protocol_version (70), GnuTLS with handshake_failure "
+                      "(40), the alert seen here.");
+        td_dx_basis(x, f, "handshake_failure (40) is GnuTLS's answer to a "
+                    "TLS 1.2 hello when it accepts only TLS 1.3, but many "
+                    "other refusals look the same");
+        td_dx_ev(x, f, &x->ch->where);
+        td_dx_ev(x, f, &x->peer_alert->where);
+        td_dx_fix(x, f, "Offer TLS 1.3 (mbedTLS 3.6), or let the server "
+                  "accept TLS 1.2.", FIX2, FIX3);
+        return;
+    }
     if (x->client && x->ch && x->failed && maxv && maxv < 0x0303
         && (x->when == TD_WHEN_AFTER_CLIENT_HELLO
             || x->when == TD_WHEN_UNKNOWN)) {
