@@ -83,6 +83,10 @@ void td_render_handshake(struct td_render *r, struct td_doc *d,
                                                strlen(f->fix_summary))
                             : NULL;
     c->count = 1;
+    if (hs->findings.n > 1
+        && hs->findings.v[1].likelihood == f->likelihood)
+        c->also = td_arena_strndup(&d->arena, hs->findings.v[1].id,
+                                   strlen(hs->findings.v[1].id));
 }
 
 int td_render_end(struct td_render *r, struct td_doc *d)

@@ -492,6 +492,8 @@ static void json_end(struct td_render *r, struct td_doc *d)
             td_jw_kstr(w, "id", d->causes.v[i].id);
             td_jw_kint(w, "count", d->causes.v[i].count);
             td_jw_kstr(w, "title", d->causes.v[i].title);
+            if (d->causes.v[i].also)
+                td_jw_kstr(w, "also", d->causes.v[i].also);
             td_jw_obj_end(w);
         }
         td_jw_arr_end(w);

@@ -657,6 +657,9 @@ static void verdict(const struct txt *t, const struct td_doc *d)
             out(t, "    %sfix:%s ", GREEN(t), RESET(t));
             wrapped(t, 9, 9, c->fix);
         }
+        if (c->also)
+            out(t, "    %salso suspected:%s %s (see its finding above)\n",
+                DIM(t), RESET(t), c->also);
     }
 }
 

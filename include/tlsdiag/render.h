@@ -18,6 +18,7 @@ struct td_doc_cause {
     const char *id;
     const char *title;
     const char *fix;
+    const char *also;       /* the runner-up when it is as likely */
     unsigned count;
 };
 
