@@ -301,7 +301,8 @@ static void locate_message(const char *line, size_t len, struct msg *m)
     /* The first "x.c:N" with an identifier before the dot. */
     const char *s = line;
     while ((s = memchr(s, '.', (size_t)(end - s))) != NULL) {
-        if (s + 1 < end && s[1] == 'c' && s > line && is_ident(s[-1])) {
+        if (s + 1 < end && (s[1] == 'c' || s[1] == 'h') && s > line
+            && is_ident(s[-1])) {
             const char *after = after_file_line(s, end);
             if (after) {
                 const char *f = s;
@@ -1116,9 +1117,11 @@ static void on_message(struct td_log *lp, const struct msg *m)
         if (sw(p, n, "=> write client hello", NULL)) {
             lp->role = TD_ROLE_CLIENT;
             struct td_handshake *hs = cur(lp);
-            /* A client writing a second hello without an HRR is a new
-             * attempt (a program that does not log "=> handshake"). */
-            if (hs && (hs->ch || lp->tch) && !hs->hrr) {
+            /* A client writing a second hello outside "=> handshake" ..
+             * "<= handshake" is a new attempt (a program that does not log
+             * those lines); inside, it answers a HelloRetryRequest. */
+            if (hs && (hs->ch || lp->tch) && !hs->hrr
+                && (!hs->started || hs->ended)) {
                 start_hs(lp);
                 hs = lp->hs;
             }
@@ -1130,7 +1133,10 @@ static void on_message(struct td_log *lp, const struct msg *m)
         if (sw(p, n, "=> parse client hello", NULL)) {
             lp->role = TD_ROLE_SERVER;
             struct td_handshake *hs = cur(lp);
-            if (hs && hs->ch && !hs->hrr) {
+            /* 3.6 parses a TLS 1.2 hello twice (the TLS 1.3 state
+             * machine hands it over): only a hello outside the current
+             * "=> handshake" starts a new one. */
+            if (hs && hs->ch && !hs->hrr && (!hs->started || hs->ended)) {
                 start_hs(lp);
                 hs = lp->hs;
             }
@@ -1349,6 +1355,15 @@ static void on_message(struct td_log *lp, const struct msg *m)
             }
             return;
         }
+        if (sw(p, n, "selected_group ( ", &k)) {
+            /* 3.6 HelloRetryRequest: "selected_group ( 23 )", decimal */
+            const char *q = p + k;
+            if (lp->hs && lp->hs->hrr && dec(&q, end, &a) && a <= 0xffff) {
+                lp->hs->hrr->has_key_share_group = true;
+                lp->hs->hrr->key_share_group = (uint16_t)a;
+            }
+            return;
+        }
         if (sw(p, n, "server hello, chosen ciphersuite: ", &k)) {
             struct td_handshake *hs = cur(lp);
             uint16_t id;
@@ -1475,6 +1490,28 @@ static void on_message(struct td_log *lp, const struct msg *m)
         }
         break;
     case 'r':
+        if (sw(p, n, "received HelloRetryRequest message", NULL)) {
+            struct td_handshake *hs = cur(lp);
+            if (hs && !hs->hrr) {
+                struct td_server_hello *h = td_arena_alloc(&hs->arena,
+                                                           sizeof(*h));
+                if (h) {
+                    h->from_text = true;
+                    h->hello_retry_request = true;
+                    h->selected_version = TD_TLS13;
+                    h->where = ev_line(lp);
+                    hs->hrr = h;
+                    struct td_event *e = td_hs_event(hs, TD_EV_HANDSHAKE,
+                                                     TD_DIR_SERVER,
+                                                     &h->where);
+                    if (e) {
+                        e->hs_type = TD_HS_SERVER_HELLO;
+                        e->flags = TD_EVF_HRR;
+                    }
+                }
+            }
+            return;
+        }
         if (sw(p, n, "requesting more data than fits", NULL)) {
             note(lp, TD_NOTE_MORE_DATA_THAN_FITS, 0, 0);
             return;
@@ -1540,6 +1577,28 @@ static void on_message(struct td_log *lp, const struct msg *m)
         goto returned;
     const char *ct = find(p, n, "Connecting to ");
     if (ct) {
+        /* esp-tls: "Connecting to server. HOST: name, Port: 8883" */
+        const char *hh = find(p, n, "HOST: ");
+        if (hh) {
+            const char *he = hh + 6;
+            while (he < end && *he != ',' && *he != ' ')
+                he++;
+            const char *po = find(p, n, "Port: ");
+            char tmp[HOST_MAX + 16];
+            size_t hl = (size_t)(he - hh - 6);
+            if (hl > HOST_MAX)
+                hl = HOST_MAX;
+            memcpy(tmp, hh + 6, hl);
+            size_t k2 = hl;
+            if (po) {
+                tmp[k2++] = ':';
+                const char *q = po + 6;
+                while (q < end && is_digit(*q) && k2 < sizeof(tmp) - 1)
+                    tmp[k2++] = *q++;
+            }
+            parse_target(lp, tmp, tmp + k2);
+            return;
+        }
         parse_target(lp, ct + 14, end);
         return;
     }
@@ -1631,6 +1690,9 @@ static void process_line(struct td_log *lp)
         n--;
     lp->line_len = n;
     if (n == 0)
+        return;
+    /* "# ..." lines are comments (annotated logs, shell transcripts). */
+    if (lp->line[0] == '#')
         return;
     struct msg m;
     locate_message(lp->line, n, &m);

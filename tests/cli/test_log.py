@@ -115,6 +115,40 @@ def long_lines_and_garbage():
     true(any("longer than" in w for w in d["warnings"]), d["warnings"])
 
 
+# mbedTLS 3.6 logs written from the 3.6.6 format strings
+# (captures/logs/mbedtls3/README.md): file -> (exit, [(outcome, first id)])
+V3 = {
+    "tls12-ecdsa-only-alert40.log": (1, [("failed", "no_shared_cipher")]),
+    "tls13-hrr-then-ok.log": (0, [("ok", None)]),
+    "tls13-only-server-vs-tls12-client-alert70.log":
+        (1, [("failed", "version_mismatch")]),
+    "verify-fail-unknown-ca.log": (1, [("failed", "ca_missing_or_wrong")]),
+    "no-hostname-5d80.log": (1, [("failed", "hostname_not_set")]),
+    "server-no-common-cipher.log": (1, [("failed", "no_shared_cipher"),
+                                        ("failed", "no_shared_cipher")]),
+}
+
+
+def mbedtls3():
+    for name, (code, want) in V3.items():
+        d = t.json("log", t.src("captures/logs/mbedtls3/" + name),
+                   want_exit=code)
+        got = [(h["outcome"], h["findings"][0]["id"] if h["findings"]
+                else None) for h in d["handshakes"]]
+        eq(got, want, name)
+        for h in d["handshakes"]:
+            eq(h["client_hello"] is not None, True, name + " hello")
+    d = t.json("log", t.src("captures/logs/mbedtls3/tls13-hrr-then-ok.log"))
+    h = d["handshakes"][0]
+    eq(h["hello_retry_request"]["key_share_group"]["name"], "secp256r1",
+       "hrr group")
+    d = t.json("log", t.src("captures/logs/mbedtls3/"
+                            "server-no-common-cipher.log"))
+    for h in d["handshakes"]:
+        eq(h["alerts"][0]["from"], "server", "the device sends the alert")
+
+
+t.check("mbedTLS 3.6 logs", mbedtls3)
 t.check("stm32-google-sni: sni_wrong", google_sni)
 t.check("mbedos-ecdsa-only-alert80: no_shared_cipher + sni_missing",
         mbedos_ecdsa)
