@@ -1117,11 +1117,11 @@ static void on_message(struct td_log *lp, const struct msg *m)
         if (sw(p, n, "=> write client hello", NULL)) {
             lp->role = TD_ROLE_CLIENT;
             struct td_handshake *hs = cur(lp);
-            /* A client writing a second hello outside "=> handshake" ..
-             * "<= handshake" is a new attempt (a program that does not log
-             * those lines); inside, it answers a HelloRetryRequest. */
-            if (hs && (hs->ch || lp->tch) && !hs->hrr
-                && (!hs->started || hs->ended)) {
+            /* A client writing a second hello is a new attempt (also in
+             * programs that do not log "=> handshake"), unless it answers
+             * a HelloRetryRequest (3.x logs it: "received
+             * HelloRetryRequest message"). */
+            if (hs && (hs->ch || lp->tch) && !hs->hrr) {
                 start_hs(lp);
                 hs = lp->hs;
             }
