@@ -1232,7 +1232,7 @@ static void on_message(struct td_log *lp, const struct msg *m)
         }
         if (sw(p, n, "client hello, session id len.: ", &k))
             return;
-        return;
+        break;
     case 'a':
         if (sw(p, n, "adding EMPTY_RENEGOTIATION_INFO_SCSV", NULL)) {
             struct td_client_hello *ch = text_ch(lp);
@@ -1543,6 +1543,38 @@ static void on_message(struct td_log *lp, const struct msg *m)
         break;
     default:
         break;
+    }
+
+    /* Refusals a device acting as a server logs (2.28 ssl_srv.c, 3.6
+     * ssl_tls12_server.c / ssl_tls13_server.c), and a few client ones. */
+    static const struct {
+        const char *text;
+        bool prefix;            /* at the start, or anywhere */
+        enum td_note_kind kind;
+    } notes[] = {
+        {"client only supports ssl smaller than minimum", true,
+         TD_NOTE_VERSION_TOO_LOW},
+        {"server only supports TLS 1.2", true, TD_NOTE_VERSION_TOO_LOW},
+        {"TLS 1.2 not supported.", true, TD_NOTE_VERSION_TOO_LOW},
+        {"Unsupported version of TLS.", true, TD_NOTE_VERSION_TOO_LOW},
+        {"no common elliptic curve", false, TD_NOTE_NO_COMMON_CURVE},
+        {"no matching curve for ECDHE", true, TD_NOTE_NO_COMMON_CURVE},
+        {"no matching named group found", true, TD_NOTE_NO_COMMON_CURVE},
+        {"no signature algorithm in common", true, TD_NOTE_NO_COMMON_SIGALG},
+        {"ssl_sni_wrapper() returned", true, TD_NOTE_SNI_CALLBACK_FAILED},
+        {"peer has no certificate", true, TD_NOTE_CLIENT_NO_CERT},
+        {"client has no certificate", false, TD_NOTE_CLIENT_NO_CERT},
+        {"bad server certificate (ECDH curve)", true,
+         TD_NOTE_BAD_CERT_EC_CURVE},
+    };
+    for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
+        if (notes[i].prefix ? sw(p, n, notes[i].text, NULL)
+                            : (m->file && find(p, n, notes[i].text) != NULL)) {
+            note(lp, notes[i].kind, 0, 0);
+            if (notes[i].kind != TD_NOTE_SNI_CALLBACK_FAILED)
+                return;
+            break;      /* "ssl_sni_wrapper() returned -0x..." is an error */
+        }
     }
 
     /* Messages matched anywhere in the line. */

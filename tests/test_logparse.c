@@ -217,6 +217,37 @@ static void test_verify_and_cert_text(void **state)
     free_got(&g);
 }
 
+/* A device acting as a server (2.28 ssl_srv.c wording). */
+static void test_server_role(void **state)
+{
+    (void)state;
+    const char *log =
+        "ssl_tls.c:6754: |2| => handshake\n"
+        "ssl_srv.c:4189: |2| server state: 1\n"
+        "ssl_srv.c:1397: |2| => parse client hello\n"
+        "ssl_srv.c:0116: |1| ssl_sni_wrapper() returned -30976 (-0x7900)\n"
+        "ssl_srv.c:2185: |1| got no ciphersuites in common\n"
+        "ssl_srv.c:3349: |1| no matching curve for ECDHE\n"
+        "ssl_srv.c:1663: |1| client only supports ssl smaller than minimum "
+        "[3:1] < [3:3]\n"
+        "ssl_tls.c:4500: |3| send alert level=2 message=40\n";
+    struct got g;
+    parse_chunked(log, strlen(log), 11, &g);
+    assert_int_equal(g.n, 1);
+    struct td_handshake *hs = g.hs[0];
+    assert_int_equal(hs->role, TD_ROLE_SERVER);
+    assert_non_null(td_hs_find_note(hs, TD_NOTE_SNI_CALLBACK_FAILED));
+    assert_non_null(td_hs_find_note(hs, TD_NOTE_NO_COMMON_SUITE));
+    assert_non_null(td_hs_find_note(hs, TD_NOTE_NO_COMMON_CURVE));
+    assert_non_null(td_hs_find_note(hs, TD_NOTE_VERSION_TOO_LOW));
+    assert_int_equal(hs->errors.n, 1);
+    assert_int_equal(hs->errors.v[0].code, -0x7900);
+    /* the alert this device sent is from the server side */
+    assert_int_equal(hs->alerts.n, 1);
+    assert_int_equal(hs->alerts.v[0].from, TD_DIR_SERVER);
+    free_got(&g);
+}
+
 static void test_no_handshake(void **state)
 {
     (void)state;
@@ -234,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_dump_gap_not_decoded),
         cmocka_unit_test(test_segmentation),
         cmocka_unit_test(test_verify_and_cert_text),
+        cmocka_unit_test(test_server_role),
         cmocka_unit_test(test_no_handshake),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

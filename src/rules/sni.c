@@ -227,9 +227,39 @@ static void sni_missing(struct td_dctx *x)
     fix_hostname(x, f);
 }
 
+/* A device serving TLS whose SNI callback refused the peer's name. */
+static void server_side(struct td_dctx *x)
+{
+    const struct td_note *n = td_hs_find_note(x->hs,
+                                              TD_NOTE_SNI_CALLBACK_FAILED);
+    if (!n)
+        return;
+    struct td_finding *f = td_dx_add(x, "sni_wrong", TD_LIKELY, 92);
+    const char *name = x->ch && x->ch->sni ? x->ch->sni : NULL;
+    td_dx_title(x, f, "This server has no certificate for the name the "
+                "peer asked for%s%s%s", name ? " (\"" : "",
+                name ? name : "", name ? "\")" : "");
+    td_dx_explain(x, f, "The SNI callback (mbedtls_ssl_conf_sni) refused "
+                  "the name in the peer's ClientHello, so the server "
+                  "answered unrecognized_name (112).");
+    td_dx_basis(x, f, "the server's SNI callback failed");
+    td_dx_ev(x, f, &n->where);
+    if (x->ch)
+        td_dx_ev(x, f, &x->ch->where);
+    td_dx_fix(x, f, "Serve that name: give the SNI callback a certificate "
+              "for it, or have clients use a name the server has.",
+              "In the callback given to mbedtls_ssl_conf_sni(), call "
+              "mbedtls_ssl_set_hs_own_cert() for the name and return 0.",
+              "The same in 3.6.");
+}
+
 void td_rule_sni(struct td_dctx *x)
 {
-    if (!x->client || !x->ch || x->ch->sslv2)
+    if (!x->client) {
+        server_side(x);
+        return;
+    }
+    if (!x->ch || x->ch->sslv2)
         return;
     if (x->ch->sni)
         sni_wrong(x);
