@@ -49,5 +49,6 @@ void td_cli_reset_getopt(void);
 int td_cmd_hello(int argc, char **argv, struct td_cli *cli);
 int td_cmd_explain(int argc, char **argv, struct td_cli *cli);
 int td_cmd_log(int argc, char **argv, struct td_cli *cli);
+int td_cmd_pcap(int argc, char **argv, struct td_cli *cli);
 
 #endif

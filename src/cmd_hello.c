@@ -167,10 +167,7 @@ static bool decoded_anything(const struct td_handshake *hs)
 
 static void finish(struct hello_run *run, struct td_handshake *hs)
 {
-    hs->outcome = TD_OUTCOME_INCOMPLETE;
-    for (size_t i = 0; i < hs->alerts.n; i++)
-        if (hs->alerts.v[i].level == 2 || hs->alerts.v[i].encrypted)
-            hs->outcome = TD_OUTCOME_FAILED;
+    td_hs_settle_wire(hs);
     if (decoded_anything(hs))
         run->decoded++;
     td_render_handshake(run->r, run->doc, hs);

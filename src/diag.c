@@ -317,10 +317,26 @@ int td_diag(struct td_handshake *hs, const struct td_diag_opts *o)
     }
     derive_offer(&x);
     derive_when(&x);
-    if (x.ch && x.ch->sni && x.host)
-        x.sni_fits_target = strcasecmp(x.ch->sni, x.host) == 0
+    /* A capture knows the address the client connected to. */
+    char addr[64] = "";
+    const char *where_to = x.host;
+    if (!where_to && hs->server_addr) {
+        const char *a = hs->server_addr, *colon = strrchr(a, ':');
+        size_t n = colon ? (size_t)(colon - a) : strlen(a);
+        if (n >= 2 && a[0] == '[') {
+            a++;
+            n -= 2;
+        }
+        if (n < sizeof(addr)) {
+            memcpy(addr, a, n);
+            addr[n] = 0;
+            where_to = addr;
+        }
+    }
+    if (x.ch && x.ch->sni && where_to)
+        x.sni_fits_target = strcasecmp(x.ch->sni, where_to) == 0
                             || (strcmp(x.ch->sni, "localhost") == 0
-                                && is_loopback(x.host));
+                                && is_loopback(where_to));
 
     size_t before = hs->findings.n;
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)

@@ -48,14 +48,28 @@ static void sb_add(struct strb *b, const char *s, size_t n)
     b->p[b->len] = 0;
 }
 
+/* Append v in decimal (fmt "%u") or as 4 lowercase hex digits ("%04x"),
+ * after sepc when sep; no printf, this runs for every ClientHello. */
 static void sb_num(struct strb *b, unsigned v, const char *fmt, bool sep,
                    char sepc)
 {
+    static const char hex[] = "0123456789abcdef";
     char t[16];
-    int n = snprintf(t, sizeof(t), fmt, v);
+    size_t k = sizeof(t);
+    if (fmt[1] == '0') {
+        for (int i = 0; i < 4; i++) {
+            t[--k] = hex[v & 15];
+            v >>= 4;
+        }
+    } else {
+        do {
+            t[--k] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+    }
     if (sep)
         sb_add(b, &sepc, 1);
-    sb_add(b, t, (size_t)n);
+    sb_add(b, t + k, sizeof(t) - k);
 }
 
 static void ja3(struct td_client_hello *ch)

@@ -70,6 +70,10 @@ static void sh_extensions(struct td_handshake *hs, struct td_server_hello *sh,
                 td_hs_warn(hs, "%s: supported_versions has %u bytes "
                            "(expected 2)", msg, e->len);
             break;
+        case 40:    /* key_share before draft 23 */
+            if (!(sh->version >= 0x7f00 && sh->version < 0x7f17))
+                break;
+            /* fall through */
         case TD_EXT_KEY_SHARE:
             /* ServerHello: KeyShareEntry; HRR: NamedGroup only. */
             if (e->len >= 2) {
@@ -131,17 +135,22 @@ int td_hs_server_hello(const struct td_msgctx *m)
         sh->hello_retry_request = true;
         msg = "HelloRetryRequest";
     }
-    field = "session_id";
-    if (!td_cur_vec(&c, 1, 0, 32, &sid))
-        goto stop;
-    sh->session_id_len = (uint8_t)sid.len;
-    memcpy(sh->session_id, sid.p, sid.len);
+    /* TLS 1.3 drafts before 22 had no session id and no compression
+     * method (draft-ietf-tls-tls13-21 4.1.3). */
+    bool draft = sh->version >= 0x7f00 && sh->version < 0x7f16;
+    if (!draft) {
+        field = "session_id";
+        if (!td_cur_vec(&c, 1, 0, 32, &sid))
+            goto stop;
+        sh->session_id_len = (uint8_t)sid.len;
+        memcpy(sh->session_id, sid.p, sid.len);
+    }
     field = "cipher_suite";
     if (!td_cur_u16(&c, &sh->cipher_suite))
         goto stop;
     sh->has_cipher_suite = true;
     field = "compression_method";
-    if (!td_cur_u8(&c, &sh->compression))
+    if (!draft && !td_cur_u8(&c, &sh->compression))
         goto stop;
     if (td_cur_left(&c) > 0) {
         sh->has_ext_block = true;

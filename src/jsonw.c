@@ -158,7 +158,10 @@ static void escaped(struct td_jsonw *w, const char *s, size_t n)
 void td_jw_key(struct td_jsonw *w, const char *key)
 {
     before_item(w);
-    escaped(w, key, strlen(key));
+    /* Keys are identifiers written in this program: no escaping. */
+    put(w, "\"", 1);
+    puts_(w, key);
+    put(w, "\"", 1);
     put(w, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
     w->after_key = true;
 }
@@ -235,6 +238,11 @@ void td_jw_hex(struct td_jsonw *w, const uint8_t *p, size_t n)
     }
     put(w, buf, k);
     put(w, "\"", 1);
+}
+
+void td_jw_raw_newline(struct td_jsonw *w)
+{
+    put(w, "\n", 1);
 }
 
 void td_jw_flush(struct td_jsonw *w)

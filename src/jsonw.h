@@ -30,6 +30,7 @@ void td_jw_obj_begin(struct td_jsonw *w);
 void td_jw_obj_end(struct td_jsonw *w);
 void td_jw_arr_begin(struct td_jsonw *w);
 void td_jw_arr_end(struct td_jsonw *w);
+/* key must be a plain identifier literal (it is written unescaped). */
 void td_jw_key(struct td_jsonw *w, const char *key);
 void td_jw_str(struct td_jsonw *w, const char *s);      /* NULL -> null */
 void td_jw_strn(struct td_jsonw *w, const char *s, size_t n);
@@ -38,6 +39,8 @@ void td_jw_uint(struct td_jsonw *w, uint64_t v);
 void td_jw_bool(struct td_jsonw *w, bool v);
 void td_jw_null(struct td_jsonw *w);
 void td_jw_hex(struct td_jsonw *w, const uint8_t *p, size_t n); /* "a1b2" */
+/* A newline between top-level values (JSON Lines). */
+void td_jw_raw_newline(struct td_jsonw *w);
 /* Hand what is buffered to the FILE (after each streamed item). */
 void td_jw_flush(struct td_jsonw *w);
 /* Finish the document with a newline; returns the sticky error (0 ok). */

@@ -19,6 +19,8 @@ struct command {
 static const struct command commands[] = {
     {"log", td_cmd_log,
      "diagnose every handshake in an mbedTLS debug log"},
+    {"pcap", td_cmd_pcap,
+     "every TLS handshake in a pcap/pcapng capture, diagnosed"},
     {"hello", td_cmd_hello,
      "decode TLS bytes (hex, base64, hexdump or binary file)"},
     {"explain", td_cmd_explain,

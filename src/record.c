@@ -215,8 +215,13 @@ static int on_message(struct td_tls_session *s, int dir, const uint8_t *msg,
         e->flags |= TD_EVF_RETRY;
     if (is_hrr(msg, len))
         e->flags |= TD_EVF_HRR;
+    if (dir == TD_DIR_CLIENT && (msg[0] == TD_HS_CLIENT_KEY_EXCHANGE
+                                 || msg[0] == TD_HS_CERTIFICATE_VERIFY
+                                 || msg[0] == TD_HS_CERTIFICATE))
+        s->tls12_flight = true;
     if (msg[0] == TD_HS_SERVER_HELLO && !is_hrr(msg, len) && hs->sh
-        && hs->sh->selected_version == TD_TLS13) {
+        && (hs->sh->selected_version == TD_TLS13
+            || (hs->sh->version & 0xff00) == 0x7f00)) {
         /* RFC 8446 2: everything after the ServerHello is encrypted. */
         s->tls13 = true;
         s->d[0].encrypted = s->d[1].encrypted = true;
@@ -249,6 +254,10 @@ static int handshake_bytes(struct td_tls_session *s, int dir, int bufdir,
             continue;
         }
         size_t want = d->hs_len < 4 ? 4 : 4 + hs_msg_len(d->hs);
+        if (d->hs_len == 0 || d->hs_last_record != d->records) {
+            d->hs_records++;
+            d->hs_last_record = d->records;
+        }
         size_t take = want - d->hs_len;
         if (take > n)
             take = n;
@@ -272,6 +281,12 @@ static int handshake_bytes(struct td_tls_session *s, int dir, int bufdir,
         }
         if (d->hs_len == want) {
             d->hs_len = 0;
+            /* Joined from several records (RFC 5246 6.2.1): mbedTLS 2.28
+             * cannot do that, which matters when the device reads it. */
+            if (d->hs_records > 1)
+                td_hs_note(s->hs, TD_NOTE_HS_MSG_FRAGMENTED,
+                           (int64_t)want - 4, d->hs_records, where);
+            d->hs_records = 0;
             int rc = on_message(s, dir, d->hs, want, recver, where);
             if (rc)
                 return rc;
@@ -391,16 +406,16 @@ static bool plausible_plaintext(const uint8_t *p, size_t n)
     return n == 0;
 }
 
-/* One complete record. */
+/* One complete record: the 5-byte header in rec, the body in body (NULL
+ * when it was skipped unread: application data and encrypted records,
+ * which are only counted). */
 static int on_record(struct td_tls_session *s, int dir, int bufdir,
-                     const uint8_t *rec, size_t n,
+                     const uint8_t *rec, const uint8_t *body, size_t blen,
                      const struct td_evidence *where)
 {
     struct td_tls_dir *d = &s->d[bufdir];
     uint8_t type = rec[0];
     uint16_t ver = (uint16_t)(rec[1] << 8 | rec[2]);
-    const uint8_t *body = rec + REC_HDR;
-    size_t blen = n - REC_HDR;
     d->records++;
     if (blen > REC_LIMIT_SPEC)
         td_hs_warn(s->hs, "record of %zu bytes exceeds the TLS maximum of "
@@ -410,6 +425,12 @@ static int on_record(struct td_tls_session *s, int dir, int bufdir,
         if (blen == 0) {
             td_hs_warn(s->hs, "empty handshake record");
             return 0;
+        }
+        if (!d->encrypted && d->compat_guess && !s->hs->sh
+            && !plausible_plaintext(body, blen)) {
+            /* The CCS was TLS 1.2's after all (the ServerHello was not
+             * captured): this is an encrypted Finished. */
+            d->encrypted = true;
         }
         if (d->encrypted && dir == TD_DIR_AUTO && plausible_plaintext(body,
                                                                       blen)) {
@@ -441,9 +462,12 @@ static int on_record(struct td_tls_session *s, int dir, int bufdir,
         bool offered13 = false;
         for (size_t i = 0; hs->ch && i < hs->ch->versions.n; i++)
             offered13 |= hs->ch->versions.v[i] == TD_TLS13;
-        bool compat = s->tls13 || (!hs->sh && (hs->hrr || offered13));
+        bool compat = s->tls13 || (!hs->sh && (hs->hrr || offered13)
+                                   && !s->tls12_flight);
         if (!compat)
             d->encrypted = true;
+        else if (!s->tls13 && !hs->hrr)
+            d->compat_guess = true;     /* no ServerHello to go by */
         return 0;
     }
     case TD_CT_APPDATA: {
@@ -476,6 +500,21 @@ static int on_sslv2(struct td_tls_session *s, int dir, const uint8_t *rec,
 {
     struct td_handshake *hs = s->hs;
     int edir = dir == TD_DIR_AUTO ? TD_DIR_CLIENT : dir;
+    s->d[dir == TD_DIR_AUTO ? 0 : dir].records++;
+    if (s->sslv2 && (n < 3 || (rec[2] != 1 && rec[2] != 4))) {
+        /* CLIENT-MASTER-KEY and the encrypted records after it */
+        struct td_event *e = td_hs_event(hs, TD_EV_SSLV2, edir, where);
+        if (!e)
+            return TD_ERR_NOMEM;
+        e->hs_type = n > 2 && !(rec[0] & 0x80) ? 0 : n > 2 ? rec[2] : 0;
+        e->encrypted = !(rec[0] & 0x80) || (n > 2 && rec[2] != 2);
+        e->length = (uint32_t)n;
+        return 0;
+    }
+    /* Only an SSLv2 SERVER-HELLO makes it an SSLv2 session; a server may
+     * answer an SSLv2-compatible hello with TLS (RFC 5246 E.2). */
+    if (n > 2 && rec[2] == 4)
+        s->sslv2 = true;
     struct td_event *e = td_hs_event(hs, TD_EV_SSLV2, edir, where);
     if (!e)
         return TD_ERR_NOMEM;
@@ -505,6 +544,28 @@ static int on_sslv2(struct td_tls_session *s, int dir, const uint8_t *rec,
     return 0;
 }
 
+/* Offset of the first plausible TLS record header in p[0..n), or n.  A
+ * header needs content type 20..24, version 3.0..3.4 and a length within
+ * the TLS limit; the type byte alone is common in ciphertext, the five
+ * together rarely are. */
+static size_t resync_scan(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 5 <= n; i++) {
+        if (p[i] < TD_CT_CCS || p[i] > TD_CT_HEARTBEAT || p[i + 1] != 3
+            || p[i + 2] > 4)
+            continue;
+        size_t len = (size_t)p[i + 3] << 8 | p[i + 4];
+        if (len == 0 || len > REC_LIMIT_SPEC)
+            continue;
+        if (p[i] == TD_CT_CCS && len != 1)
+            continue;
+        if (p[i] == TD_CT_ALERT && len != 2 && len > 64)
+            continue;
+        return i;
+    }
+    return n;
+}
+
 int td_tls_feed(struct td_tls_session *s, int dir, const uint8_t *p,
                 size_t n, const struct td_evidence *where)
 {
@@ -517,6 +578,28 @@ int td_tls_feed(struct td_tls_session *s, int dir, const uint8_t *p,
         if (d->stopped) {
             d->consumed += n;
             return 0;
+        }
+        if (d->skip) {
+            /* The rest of a record cut by a gap. */
+            size_t k = d->skip < n ? (size_t)d->skip : n;
+            d->skip -= k;
+            d->consumed += k;
+            p += k;
+            n -= k;
+            continue;
+        }
+        if (d->resync) {
+            /* After a gap the record boundary is unknown: look for a
+             * plausible record header (type, version 3.x, length within
+             * limits) in what follows. */
+            size_t at = resync_scan(p, n);
+            d->consumed += at;
+            p += at;
+            n -= at;
+            if (n == 0)
+                return 0;
+            d->resync = false;
+            d->hs_len = 0;
         }
         if (d->rec_len == 0) {
             d->rec_start = d->consumed;
@@ -541,10 +624,18 @@ int td_tls_feed(struct td_tls_session *s, int dir, const uint8_t *p,
                 return 0;
         }
         size_t total;
-        bool v2 = (d->rec[0] & 0x80) != 0;
-        if (v2) {
+        bool v2 = (d->rec[0] & 0x80) != 0 || s->sslv2;
+        if (v2 && s->sslv2 && !(d->rec[0] & 0x80)) {
+            /* SSLv2 3-byte header (RFC 6101 E.1.2 form with padding):
+             * after the master key the records are encrypted. */
+            total = 3 + (((size_t)d->rec[0] & 0x3f) << 8 | d->rec[1]);
+        } else if (v2) {
             total = 2 + (((size_t)d->rec[0] & 0x7f) << 8 | d->rec[1]);
-            if (d->records > 0 || total < 5) {
+            if (n == 0 && !s->sslv2)
+                return 0;       /* the message type decides; wait for it */
+            uint8_t mtype = n > 0 ? p[0] : 0;
+            bool hello = mtype == 1 || mtype == 4;
+            if ((!s->sslv2 && (d->records > 0 || !hello)) || total < 3) {
                 not_tls(s, dir, d->rec, d->rec_len, &d->rec_where);
                 d->rec_len = 0;
                 continue;
@@ -563,6 +654,22 @@ int td_tls_feed(struct td_tls_session *s, int dir, const uint8_t *p,
             }
             total = REC_HDR + ((size_t)d->rec[3] << 8 | d->rec[4]);
         }
+        /* Bodies nobody reads are not buffered: application data and
+         * encrypted records are counted and skipped. */
+        bool unread = d->rec[0] == TD_CT_APPDATA
+                      || (d->encrypted && dir != TD_DIR_AUTO
+                          && (d->rec[0] == TD_CT_HANDSHAKE
+                              || (d->rec[0] == TD_CT_ALERT
+                                  && total - REC_HDR > 2)));
+        if (!v2 && d->rec_len == REC_HDR && total > REC_HDR && unread) {
+            d->rec_len = 0;
+            int rc = on_record(s, dir, bufdir, d->rec, NULL, total - REC_HDR,
+                               &d->rec_where);
+            if (rc)
+                return rc;
+            d->skip = total - REC_HDR;
+            continue;
+        }
         size_t take = total - d->rec_len;
         if (take > n)
             take = n;
@@ -577,8 +684,8 @@ int td_tls_feed(struct td_tls_session *s, int dir, const uint8_t *p,
             return 0;
         d->rec_len = 0;
         int rc = v2 ? on_sslv2(s, dir, d->rec, total, &d->rec_where)
-                    : on_record(s, dir, bufdir, d->rec, total,
-                                &d->rec_where);
+                    : on_record(s, dir, bufdir, d->rec, d->rec + REC_HDR,
+                                total - REC_HDR, &d->rec_where);
         if (rc)
             return rc;
     }
@@ -613,7 +720,7 @@ static void flush_dir(struct td_tls_session *s, int i, const char *why)
             total = REC_HDR + ((size_t)d->rec[3] << 8 | d->rec[4]);
         if (total < REC_HDR)
             total = REC_HDR;
-        td_hs_warn(s->hs, "%s%s record at offset %llu is cut short%s: %zu of "
+        td_hs_warn(s->hs, "%s%srecord at offset %llu is cut short%s: %zu of "
                    "%zu bytes present (%zu missing)",
                    s->bare ? "" : side, s->bare ? "" : " ",
                    (unsigned long long)d->rec_start, why, d->rec_len, total,
@@ -664,6 +771,49 @@ int td_tls_feed_record(struct td_tls_session *s, int dir, const uint8_t *p,
     if (rc == 0 && n < full_len && s->d[bufdir].rec_len)
         flush_dir(s, bufdir, " (the log shows only the first bytes)");
     return rc;
+}
+
+int td_tls_gap(struct td_tls_session *s, int dir, uint64_t missing,
+               const struct td_evidence *where)
+{
+    int bufdir = dir == TD_DIR_AUTO ? 0 : dir;
+    struct td_tls_dir *d = &s->d[bufdir];
+    (void)where;
+    if (d->stopped)
+        return 0;
+    td_hs_warn(s->hs, "%llu bytes of the %s side are missing from the "
+               "capture after offset %llu",
+               (unsigned long long)missing,
+               bufdir == TD_DIR_SERVER ? "server" : "client",
+               (unsigned long long)d->consumed);
+    /* When the cut record's header was read, its end is known: the bytes
+     * after the hole up to there are the rest of that record. */
+    uint64_t rest = 0;
+    bool known = false;
+    if (d->skip) {
+        known = missing < d->skip;
+        rest = known ? d->skip - missing : 0;
+    } else if (d->rec_len >= REC_HDR && !(d->rec[0] & 0x80)) {
+        size_t total = REC_HDR + ((size_t)d->rec[3] << 8 | d->rec[4]);
+        known = d->rec_len + missing <= total;
+        rest = known ? total - d->rec_len - missing : 0;
+    } else if (d->rec_len == 0 && missing == 0) {
+        known = true;
+    }
+    flush_dir(s, bufdir, " by the gap");
+    d->consumed += missing;
+    d->skip = known ? rest : 0;
+    d->resync = !known;
+    return 0;
+}
+
+void td_tls_midstream(struct td_tls_session *s)
+{
+    /* A capture that starts inside the connection: each direction may
+     * start inside a record. */
+    for (int i = 0; i < 2; i++)
+        if (s->d[i].consumed == 0)
+            s->d[i].resync = true;
 }
 
 void td_tls_end(struct td_tls_session *s)

@@ -62,6 +62,35 @@ void td_render_handshake(struct td_render *r, struct td_doc *d,
     d->handshakes++;
     if (hs->outcome == TD_OUTCOME_FAILED)
         d->failed++;
+    if (hs->outcome == TD_OUTCOME_FAILED) {
+        const char *server = hs->server_addr ? hs->server_addr
+                                             : hs->target_host;
+        const char *sni = hs->ch ? hs->ch->sni : NULL;
+        bool found = false;
+        for (size_t i = 0; i < d->peers.n && !found; i++) {
+            struct td_doc_peer *pr = &d->peers.v[i];
+            bool same_server = (!pr->server && !server)
+                               || (pr->server && server
+                                   && strcmp(pr->server, server) == 0);
+            bool same_sni = (!pr->sni && !sni)
+                            || (pr->sni && sni && strcmp(pr->sni, sni) == 0);
+            if (same_server && same_sni) {
+                pr->count++;
+                found = true;
+            }
+        }
+        if (!found && d->peers.n < 256) {
+            struct td_doc_peer *pr = TD_PUSH(&d->arena, d->peers);
+            if (pr) {
+                pr->server = server ? td_arena_strndup(&d->arena, server,
+                                                       strlen(server))
+                                    : NULL;
+                pr->sni = sni ? td_arena_strndup(&d->arena, sni, strlen(sni))
+                              : NULL;
+                pr->count = 1;
+            }
+        }
+    }
     if (hs->outcome != TD_OUTCOME_FAILED || hs->findings.n == 0)
         return;
     const struct td_finding *f = &hs->findings.v[0];

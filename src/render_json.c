@@ -202,7 +202,10 @@ static void server_hello(struct td_jsonw *w, const struct td_server_hello *sh)
         td_jw_hex(w, sh->random, 32);
     }
     td_jw_key(w, "session_id");
-    td_jw_hex(w, sh->session_id, sh->session_id_len);
+    if (sh->version >= 0x7f00 && sh->version < 0x7f16)
+        td_jw_null(w);      /* TLS 1.3 drafts before 22 have none */
+    else
+        td_jw_hex(w, sh->session_id, sh->session_id_len);
     if (sh->alpn)
         td_jw_kstr(w, "alpn", sh->alpn);
     if (sh->sslv2)
@@ -264,7 +267,9 @@ static void json_begin(struct td_render *r, struct td_doc *d)
         r->err = -1;
         return;
     }
-    td_jw_init(w, r->o.out, r->o.pretty);
+    td_jw_init(w, r->o.out, r->o.pretty && !r->o.jsonl);
+    if (r->o.jsonl)
+        return;     /* one object per handshake, then a closing line */
     td_jw_obj_begin(w);
     td_jw_kstr(w, "tool", "tlsdiag");
     td_jw_kstr(w, "version", TD_VERSION);
@@ -469,9 +474,50 @@ static void json_handshake(struct td_render *r, struct td_doc *d,
         td_jw_str(w, hs->warnings.v[i]);
     td_jw_arr_end(w);
     td_jw_obj_end(w);
+    if (r->o.jsonl)
+        td_jw_raw_newline(w);
     td_jw_flush(w);
     if (w->err)
         r->err = w->err;
+}
+
+static void summary(struct td_jsonw *w, const struct td_doc *d)
+{
+    td_jw_key(w, "summary");
+    td_jw_obj_begin(w);
+    td_jw_kint(w, "handshakes", d->handshakes);
+    td_jw_kint(w, "failed", d->failed);
+    td_jw_key(w, "causes");
+    td_jw_arr_begin(w);
+    for (size_t i = 0; i < d->causes.n; i++) {
+        td_jw_obj_begin(w);
+        td_jw_kstr(w, "id", d->causes.v[i].id);
+        td_jw_kint(w, "count", d->causes.v[i].count);
+        td_jw_kstr(w, "title", d->causes.v[i].title);
+        if (d->causes.v[i].also)
+            td_jw_kstr(w, "also", d->causes.v[i].also);
+        td_jw_obj_end(w);
+    }
+    td_jw_arr_end(w);
+    if (strcmp(d->command, "pcap") == 0) {
+        td_jw_key(w, "failed_servers");
+        td_jw_arr_begin(w);
+        for (size_t i = 0; i < d->peers.n; i++) {
+            td_jw_obj_begin(w);
+            td_jw_kstr(w, "server", d->peers.v[i].server);
+            td_jw_kstr(w, "sni", d->peers.v[i].sni);
+            td_jw_kint(w, "count", d->peers.v[i].count);
+            td_jw_obj_end(w);
+        }
+        td_jw_arr_end(w);
+        td_jw_kint(w, "packets", (int64_t)d->stats.packets);
+        td_jw_kint(w, "flows", (int64_t)d->stats.flows);
+        td_jw_kint(w, "tls_flows", (int64_t)d->stats.tls_flows);
+        td_jw_kint(w, "dtls_flows", (int64_t)d->stats.dtls_flows);
+        td_jw_kint(w, "quic_flows", (int64_t)d->stats.quic_flows);
+        td_jw_kint(w, "gaps", (int64_t)d->stats.gaps);
+    }
+    td_jw_obj_end(w);
 }
 
 static void json_end(struct td_render *r, struct td_doc *d)
@@ -479,25 +525,17 @@ static void json_end(struct td_render *r, struct td_doc *d)
     struct td_jsonw *w = jw(r);
     if (!w)
         return;
-    td_jw_arr_end(w);
-    if (strcmp(d->command, "hello") != 0) {
-        td_jw_key(w, "summary");
+    if (r->o.jsonl) {
+        /* The closing line: what a stream consumer needs at the end. */
         td_jw_obj_begin(w);
-        td_jw_kint(w, "handshakes", d->handshakes);
-        td_jw_kint(w, "failed", d->failed);
-        td_jw_key(w, "causes");
-        td_jw_arr_begin(w);
-        for (size_t i = 0; i < d->causes.n; i++) {
-            td_jw_obj_begin(w);
-            td_jw_kstr(w, "id", d->causes.v[i].id);
-            td_jw_kint(w, "count", d->causes.v[i].count);
-            td_jw_kstr(w, "title", d->causes.v[i].title);
-            if (d->causes.v[i].also)
-                td_jw_kstr(w, "also", d->causes.v[i].also);
-            td_jw_obj_end(w);
-        }
+        td_jw_kstr(w, "tool", "tlsdiag");
+        td_jw_kstr(w, "version", TD_VERSION);
+        td_jw_kstr(w, "command", d->command);
+        summary(w, d);
+    } else {
         td_jw_arr_end(w);
-        td_jw_obj_end(w);
+        if (strcmp(d->command, "hello") != 0)
+            summary(w, d);
     }
     td_jw_key(w, "warnings");
     td_jw_arr_begin(w);

@@ -14,7 +14,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define LABEL_W 20
 
@@ -595,11 +597,58 @@ static void text_begin(struct td_render *r, struct td_doc *d)
     (void)d;
 }
 
+/* pcap: one line per handshake, for reading down a long capture. */
+static void one_line(const struct txt *t, const struct td_handshake *hs)
+{
+    char nb[TD_REG_NAMEBUF], when[80] = "-";
+    if (hs->start_usec) {
+        time_t secs = (time_t)(hs->start_usec / 1000000u);
+        struct tm tm;
+        if (gmtime_r(&secs, &tm))
+            snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d:%02d.%03u",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     (unsigned)(hs->start_usec % 1000000u / 1000u));
+    }
+    const char *ver = "-";
+    const struct td_server_hello *sh = hs->sh;
+    if (sh && (sh->selected_version || sh->version))
+        ver = td_reg_name(TD_REG_VERSION, sh->selected_version
+                          ? sh->selected_version : sh->version, nb);
+    char vb[TD_REG_NAMEBUF + 1];
+    snprintf(vb, sizeof(vb), "%s", ver);
+    const char *suite = "-";
+    char sb[TD_REG_NAMEBUF];
+    if (sh && sh->has_cipher_suite) {
+        suite = td_reg_name(TD_REG_SUITE, sh->cipher_suite, sb);
+        if (strncmp(suite, "TLS_", 4) == 0)
+            suite += 4;
+    }
+    const char *col = hs->outcome == TD_OUTCOME_FAILED ? RED(t)
+                    : hs->outcome == TD_OUTCOME_OK ? GREEN(t) : YELLOW(t);
+    out(t, "%s  %s -> %s  %s%s%s  %s  %s  %s%s%s", when,
+        hs->client_addr ? hs->client_addr : "?",
+        hs->server_addr ? hs->server_addr : "?",
+        hs->ch && hs->ch->sni ? "SNI " : "",
+        hs->ch && hs->ch->sni ? hs->ch->sni : "no-SNI", "", vb, suite, col,
+        td_outcome_name((enum td_outcome)hs->outcome), RESET(t));
+    if (hs->findings.n && hs->findings.v[0].likelihood <= TD_POSSIBLE)
+        out(t, "  %s", hs->findings.v[0].id);
+    else if (hs->alerts.n && !hs->alerts.v[0].encrypted)
+        out(t, "  alert %s", td_reg_name(TD_REG_ALERT,
+                                         hs->alerts.v[0].description, nb));
+    out(t, "\n");
+}
+
 static void text_handshake(struct td_render *r, struct td_doc *d,
                            const struct td_handshake *hs)
 {
     struct txt t = {r->o.out, r->o.color, r->o.width};
     bool hello = d->command && strcmp(d->command, "hello") == 0;
+    if (d->command && strcmp(d->command, "pcap") == 0 && !r->o.verbose) {
+        one_line(&t, hs);
+        return;
+    }
     if (d->handshakes > 0)
         out(&t, "\n");
     if (!hello || d->handshakes > 0) {
@@ -649,10 +698,15 @@ static void verdict(const struct txt *t, const struct td_doc *d)
     for (size_t i = 0; i < d->causes.n; i++) {
         const struct td_doc_cause *c = &d->causes.v[i];
         out(t, "  %s%s%s", RED(t), c->id, RESET(t));
-        if (d->failed > 1)
-            out(t, " (%u of %u)", c->count, d->failed);
+        int used = 2 + (int)strlen(c->id) + 2;
+        if (d->failed > 1) {
+            char cnt[40];
+            used += snprintf(cnt, sizeof(cnt), " (%u of %u)", c->count,
+                             d->failed);
+            out(t, "%s", cnt);
+        }
         out(t, ": ");
-        wrapped(t, 4, 4 + (int)strlen(c->id) + 2, c->title ? c->title : "");
+        wrapped(t, 4, used, c->title ? c->title : "");
         if (c->fix) {
             out(t, "    %sfix:%s ", GREEN(t), RESET(t));
             wrapped(t, 9, 9, c->fix);
@@ -663,9 +717,45 @@ static void verdict(const struct txt *t, const struct td_doc *d)
     }
 }
 
+static int cmp_peer(const void *a, const void *b)
+{
+    const struct td_doc_peer *x = a, *y = b;
+    return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+static void capture_summary(const struct txt *t, struct td_doc *d)
+{
+    out(t, "\n%sCapture%s: %llu packets, %llu flows, %llu with TLS",
+        BOLD(t), RESET(t), (unsigned long long)d->stats.packets,
+        (unsigned long long)d->stats.flows,
+        (unsigned long long)d->stats.tls_flows);
+    if (d->stats.dtls_flows || d->stats.quic_flows)
+        out(t, "; %llu DTLS and %llu QUIC flows not decoded",
+            (unsigned long long)d->stats.dtls_flows,
+            (unsigned long long)d->stats.quic_flows);
+    if (d->stats.gaps)
+        out(t, "; %llu gaps in TCP streams",
+            (unsigned long long)d->stats.gaps);
+    out(t, ".\n");
+    if (!d->peers.n)
+        return;
+    qsort(d->peers.v, d->peers.n, sizeof(d->peers.v[0]), cmp_peer);
+    out(t, "%sFailures by server%s (server, SNI, handshakes):\n", BOLD(t),
+        RESET(t));
+    for (size_t i = 0; i < d->peers.n && i < 10; i++)
+        out(t, "  %-28s %-30s %u\n",
+            d->peers.v[i].server ? d->peers.v[i].server : "?",
+            d->peers.v[i].sni ? d->peers.v[i].sni : "(no SNI)",
+            d->peers.v[i].count);
+    if (d->peers.n > 10)
+        out(t, "  ... %zu more\n", d->peers.n - 10);
+}
+
 static void text_end(struct td_render *r, struct td_doc *d)
 {
     struct txt t = {r->o.out, r->o.color, r->o.width};
+    if (d->command && strcmp(d->command, "pcap") == 0)
+        capture_summary(&t, d);
     if (d->command && strcmp(d->command, "hello") != 0 && d->handshakes)
         verdict(&t, d);
     /* Handshake warnings were printed with their handshake; the others

@@ -14,10 +14,12 @@
  *   is skipped (a datagram is all or nothing).  IP-in-IP (4, 41) is
  *   followed TD_IP_MAX_DEPTH deep.  A total length of 0 in IPv4 is TSO
  *   (the capturing host's segmentation offload): the captured length is
- *   used, as Wireshark does.  Malformed IP headers count as non_ip.  TCP
- *   and UDP checksums are not verified (offload makes them wrong in most
- *   captures taken on an end host; tshark does not check them either);
- *   bad_checksum counts IPv4 header checksums that do not add up.
+ *   used, as Wireshark does.  A malformed IP header counts as non_ip, a
+ *   transport header that does not fit its IP length as non_tcp_udp, a
+ *   packet the capture cut as truncated (once).  TCP and UDP checksums
+ *   are not verified (offload makes them wrong in most captures taken on
+ *   an end host; tshark does not check them either); bad_checksum counts
+ *   IPv4 header checksums that do not add up (the packet is still used).
  * - Flow table: chained hash (buckets double up to the power of two above
  *   max_flows) over the canonical 5-tuple: the two endpoints sorted, so
  *   both directions find one flow.  Hash: fixed-seed multiply-xor over the
@@ -27,10 +29,28 @@
  *   expiry: each packet closes at most TD_FLOW_EXPIRE_PER_PKT idle flows
  *   from the old end, so time advances lazily at a bounded cost.
  * - A TCP flow is made by a SYN or a segment with payload; a bare
- *   ACK/FIN/RST for no flow is ignored (the last ACK of a closed
- *   connection must not open a new flow).  A SYN without ACK on a live
- *   flow with another initial sequence number is a new connection: the
- *   old flow closes first.
+ *   ACK/FIN/RST for no flow is ignored.  A SYN without ACK on a live flow
+ *   with another initial sequence number is a new connection: the old
+ *   flow closes first.  A SYN-ACK with another ISN restarts the server's
+ *   direction while it has sent no data and was not ACKed yet (a retry or
+ *   a middlebox answering too, as in sv-tcp-fastopen-10-syn-data.pcap).
+ * - Lifecycle: live flows sit in an LRU list.  A RST delivers the rst
+ *   callback at once; the flow moves to a "reset" list for
+ *   TD_FLOW_RST_GRACE_USEC during which the other side's segments already
+ *   in flight are still delivered (tshark shows them too; a server's
+ *   answer after the client's RST is evidence), and closes at the end of
+ *   the grace, at the other side's FIN or RST, or at the end.  A flow
+ *   closed by FINs or RST stays "dead" (no callbacks, no memory beyond the
+ *   flow struct) for TD_FLOW_LINGER_USEC so that stragglers (the last
+ *   ACK, retransmitted FINs, RSTs answering late data) do not open a
+ *   junk flow; at most TD_FLOW_MAX_DEAD of them.  max_flows counts live,
+ *   reset and dead flows; a dead one is reused first when the table is
+ *   full.
+ * - Memory: a flow is 248 bytes (x86-64) plus its bucket pointer; flows
+ *   and buckets are bounded by max_flows, out-of-order bytes by
+ *   max_buffered per direction and max_total overall (each piece costs a
+ *   40-byte header and a malloc besides; at most TD_FLOW_MAX_SEGS pieces
+ *   per direction).  Nothing grows with the length of the capture.
  * - Reassembly per direction (RFC 9293 3.4 sequence space): sequence
  *   numbers are unwrapped to 64 bits around `next` (the next byte to
  *   deliver), so wraparound is plain arithmetic.  A segment at `next` is
@@ -39,13 +59,31 @@
  *   bytes already buffered win: first copy wins; bytes before `next` are
  *   retransmissions and dropped).  A hole is given up (a gap callback with
  *   its size, delivery continues after it) when: the per-direction or the
- *   global buffer cap would be exceeded, the peer has ACKed bytes beyond
- *   it (the receiver got them; the capture missed them), a RST arrives,
- *   or the flow closes (idle, evicted, end of input).  A FIN behind a
- *   hole waits like data: a retransmission often follows the FIN, and
- *   the peer's ACK of the FIN gives the hole up when it does not.
+ *   global buffer cap would be exceeded; the peer has ACKed bytes beyond
+ *   it (the receiver got them, the capture missed them) and the sender
+ *   has sent another segment since (captures reorder: the missing segment
+ *   may follow the ACK that covers it, as in pcpp-tls2.pcap frames
+ *   3741/3750); the sender sends new data beyond everything buffered more
+ *   than TD_FLOW_HOLE_USEC after the hole opened (a real retransmission
+ *   starts at the oldest unacknowledged byte; pcpp-tls2.pcap's server
+ *   close_notify alerts 2 to 20 s after a hole the capture lost); a RST
+ *   arrives; or the flow closes (idle, evicted, end of input).
+ * - Which packet callbacks name (td_pktinfo): the one that made the bytes
+ *   deliverable (in order: the segment itself; after a hole: the
+ *   retransmission, the ACK, the segment that hit a cap), as tshark names
+ *   the frame that completed a reassembly.  When nothing did (a RST or
+ *   the flow's close gives the holes up), each buffered piece and the gap
+ *   before it name the packet that carried the piece.  A FIN behind a hole waits like data: a retransmission often
+ *   follows the FIN, and the peer's ACK of the FIN gives the hole up at
+ *   the sender's last ACK when it does not.
  * - Segments whose payload the capture cut (snaplen) carry `have` < `len`
- *   bytes: the missing tail is a gap, never invented bytes.
+ *   bytes: the missing tail is a gap, never invented bytes.  Only what the
+ *   capture cut (wire length minus captured length, when the caller knows
+ *   it: td_flowtab_frame) counts as cut; an IP length beyond that is a
+ *   length field the link layer contradicts (zeek-pppoe-over-qinq.pcap
+ *   has IPv4 lengths 6 bytes over PPPoE's) and is trimmed, as tshark
+ *   does.
+ * - Limits: a zero field of td_flow_limits keeps its default.
  * - Callbacks may call td_flow_ignore/td_flow_swap_roles/td_flow_set_user
  *   on their flow; delivery loops detach a segment before calling out and
  *   stop when the flow became ignored.  They must not call td_flowtab_*.
@@ -68,6 +106,18 @@
 /* A segment this far ahead of `next` is not of this connection. */
 #define TD_FLOW_WINDOW (1ull << 30)
 #define TD_FLOW_EXPIRE_PER_PKT 8
+/* A flow closed by FINs or a RST lingers this long (at most idle_usec),
+ * like a short TCP TIME-WAIT (RFC 9293 3.6.1), so the segments still in
+ * flight do not open a new flow; at most TD_FLOW_MAX_DEAD such flows
+ * (the oldest go first): a busy capture closes thousands a second. */
+#define TD_FLOW_LINGER_USEC (10ull * 1000000ull)
+#define TD_FLOW_MAX_DEAD 16384u
+/* After a RST the other side's segments already in flight are still
+ * delivered for this long (at most idle_usec), or until it closes too. */
+#define TD_FLOW_RST_GRACE_USEC (1000000ull)
+/* New data beyond everything buffered, this long after the first hole
+ * opened: the sender moved on; the hole was lost by the capture. */
+#define TD_FLOW_HOLE_USEC (1000000ull)
 #define TD_FLOW_SLAB 64
 #define TD_FLOW_MIN_BUCKETS 64u
 #define TD_IP_MAX_DEPTH 3
@@ -85,6 +135,7 @@ struct td_seg {
     uint64_t seq;  /* unwrapped sequence number of the first byte */
     uint32_t len;  /* sequence space covered */
     uint32_t have; /* bytes present: data[0..have); the rest was cut */
+    struct td_pktinfo pi; /* the packet that carried it */
     uint8_t data[];
 };
 
@@ -95,6 +146,8 @@ enum {
     D_FIN = 4,      /* a FIN was seen at `fin` */
     D_FIN_DONE = 8, /* ... and delivered */
     D_ACK = 16,     /* the peer's ACK (acked) is known */
+    D_RST = 32,     /* this direction sent a RST */
+    D_DATA = 64,    /* payload was seen */
 };
 
 struct td_flowdir {
@@ -102,6 +155,7 @@ struct td_flowdir {
     uint64_t end;   /* highest sequence number + 1 seen */
     uint64_t acked; /* highest ACK from the peer */
     uint64_t fin;   /* sequence number of the FIN */
+    uint64_t wait;  /* capture time + 1 the first hole opened; 0: none */
     struct td_seg *head, *tail;
     uint32_t buffered; /* bytes in the reorder list */
     uint32_t isn;
@@ -113,12 +167,13 @@ struct td_flowdir {
 enum {
     F_IGNORED = 1,
     F_UDP = 2,
+    F_DEAD = 4,  /* closed by FIN/RST, kept a while to absorb stragglers */
+    F_RESET = 8, /* one side sent a RST; the other may still deliver */
 };
 
 struct td_flow {
     struct td_flow *hnext;         /* hash chain, or free list */
     struct td_flow *older, *newer; /* LRU list */
-    struct td_flowtab *tab;
     void *user;
     uint64_t first_packet, last_packet, last_ts;
     uint32_t hash;
@@ -129,6 +184,10 @@ struct td_flow {
      * the 40 bytes compare and hash as bytes; the protocol is in flags. */
     struct td_endpoint ep[2];
     struct td_flowdir d[2];
+};
+
+struct td_flist {
+    struct td_flow *oldest, *newest;
 };
 
 struct td_slab {
@@ -142,10 +201,13 @@ struct td_flowtab {
     struct td_flow_limits lim;
     struct td_flow **bucket;
     size_t nbucket, max_bucket;
-    struct td_flow *oldest, *newest;
+    /* Oldest first: live by last packet, reset by RST time, dead by
+     * close time. */
+    struct td_flist live, reset, dead;
     struct td_flow *free_list;
     struct td_slab *slabs;
-    size_t nflows;
+    size_t nflows, ndead;
+    uint64_t linger, grace;
     uint64_t total; /* bytes in all reorder lists */
     uint64_t now;   /* latest capture time seen */
     struct td_pktinfo last;
@@ -294,14 +356,16 @@ static void deliver(struct td_flowtab *t, struct td_flow *f, int side,
                     const struct td_pktinfo *pi)
 {
     f->d[side].next += len;
+    f->d[side].wait = 0; /* progress: a remaining hole starts afresh */
     emit_data(t, f, side, p, (size_t)have, pi);
     if (have < len)
         emit_gap(t, f, side, len - have, pi);
 }
 
-/* Deliver the reorder list's pieces that start at or before next. */
-static void drain(struct td_flowtab *t, struct td_flow *f, int side,
-                  const struct td_pktinfo *pi)
+/* Deliver the reorder list's pieces that start at or before next, as
+ * of packet pi, or (own) as of the packets that carried them. */
+static void drain_as(struct td_flowtab *t, struct td_flow *f, int side,
+                     const struct td_pktinfo *pi, bool own)
 {
     struct td_flowdir *d = &f->d[side];
     struct td_seg *s;
@@ -317,10 +381,16 @@ static void drain(struct td_flowtab *t, struct td_flow *f, int side,
             uint64_t skip = d->next - s->seq;
             uint64_t have = s->have > skip ? s->have - skip : 0;
             deliver(t, f, side, have ? s->data + skip : NULL, have,
-                    end - d->next, pi);
+                    end - d->next, own ? &s->pi : pi);
         }
         free(s);
     }
+}
+
+static void drain(struct td_flowtab *t, struct td_flow *f, int side,
+                  const struct td_pktinfo *pi)
+{
+    drain_as(t, f, side, pi, false);
 }
 
 static void check_fin(struct td_flowtab *t, struct td_flow *f, int side,
@@ -336,35 +406,49 @@ static void check_fin(struct td_flowtab *t, struct td_flow *f, int side,
 }
 
 /* Give up every hole before `limit`: gaps for what is not buffered,
- * buffered pieces delivered, then the FIN if it is reached. */
-static void advance_to(struct td_flowtab *t, struct td_flow *f, int side,
-                       uint64_t limit, const struct td_pktinfo *pi)
+ * buffered pieces delivered, then the FIN if it is reached.  As of
+ * packet pi, which made them deliverable; or (own: the flow closes,
+ * nothing did) each piece and the hole before it as of the packet that
+ * carried the piece. */
+static void advance_as(struct td_flowtab *t, struct td_flow *f, int side,
+                       uint64_t limit, const struct td_pktinfo *pi, bool own)
 {
     struct td_flowdir *d = &f->d[side];
     while (d->next < limit && !(f->flags & F_IGNORED)) {
         uint64_t to = limit;
-        if (d->head && d->head->seq < to)
+        const struct td_pktinfo *at = pi;
+        if (d->head && d->head->seq < to) {
             to = d->head->seq;
+            if (own)
+                at = &d->head->pi;
+        }
         if (to > d->next) {
             uint64_t n = to - d->next;
             d->next = to;
-            emit_gap(t, f, side, n, pi);
+            emit_gap(t, f, side, n, at);
         }
-        drain(t, f, side, pi);
+        drain_as(t, f, side, pi, own);
     }
     check_fin(t, f, side, pi);
 }
 
-/* The highest sequence number this direction is known to have sent. */
-static uint64_t dir_top(const struct td_flowdir *d)
+static void advance_to(struct td_flowtab *t, struct td_flow *f, int side,
+                       uint64_t limit, const struct td_pktinfo *pi)
 {
-    if ((d->flags & D_FIN) && d->fin > d->end)
-        return d->fin;
-    return d->end;
+    advance_as(t, f, side, limit, pi, false);
 }
 
-/* The peer ACKed bytes we hold a hole before: the capture missed them,
- * they will not come; give the hole up now. */
+/* Where this direction's bytes end as far as we know: its FIN, else the
+ * highest sequence number seen (a bare ACK's or RST's too: the sender had
+ * sent everything before it). */
+static uint64_t dir_top(const struct td_flowdir *d)
+{
+    return (d->flags & D_FIN) ? d->fin : d->end;
+}
+
+/* The peer ACKed bytes we hold a hole before, and this direction has sent
+ * a segment since: the capture missed them, they will not come; give the
+ * hole up now. */
 static void ack_advance(struct td_flowtab *t, struct td_flow *f, int side,
                         const struct td_pktinfo *pi)
 {
@@ -412,7 +496,8 @@ static void in_order(struct td_flowtab *t, struct td_flow *f, int side,
 /* Copy the parts of [s, s+len) not already buffered into the reorder
  * list.  Allocation failure drops the piece: it becomes a hole. */
 static void insert(struct td_flowtab *t, struct td_flowdir *d, uint64_t s,
-                   const uint8_t *p, uint64_t have, uint64_t len)
+                   const uint8_t *p, uint64_t have, uint64_t len,
+                   const struct td_pktinfo *pi)
 {
     uint64_t e = s + len, cur = s;
     struct td_seg **link = &d->head;
@@ -444,6 +529,7 @@ static void insert(struct td_flowtab *t, struct td_flowdir *d, uint64_t s,
         n->seq = cur;
         n->len = (uint32_t)(pe - cur);
         n->have = (uint32_t)ph;
+        n->pi = *pi;
         if (ph)
             memcpy(n->data, p + off, (size_t)ph);
         n->next = x;
@@ -499,7 +585,7 @@ static void tcp_data(struct td_flowtab *t, struct td_flow *f, int side,
             return;
         }
         if (fits(t, d, have)) {
-            insert(t, d, s, p, have, len);
+            insert(t, d, s, p, have, len, pi);
             return;
         }
         /* A cap: give up the first hole (before the new segment or the
@@ -533,28 +619,28 @@ static uint8_t flow_proto(const struct td_flow *f)
     return (f->flags & F_UDP) ? 17 : 6;
 }
 
-static void lru_unlink(struct td_flowtab *t, struct td_flow *f)
+static void lru_unlink(struct td_flist *l, struct td_flow *f)
 {
     if (f->older)
         f->older->newer = f->newer;
     else
-        t->oldest = f->newer;
+        l->oldest = f->newer;
     if (f->newer)
         f->newer->older = f->older;
     else
-        t->newest = f->older;
+        l->newest = f->older;
     f->older = f->newer = NULL;
 }
 
-static void lru_append(struct td_flowtab *t, struct td_flow *f)
+static void lru_append(struct td_flist *l, struct td_flow *f)
 {
-    f->older = t->newest;
+    f->older = l->newest;
     f->newer = NULL;
-    if (t->newest)
-        t->newest->newer = f;
+    if (l->newest)
+        l->newest->newer = f;
     else
-        t->oldest = f;
-    t->newest = f;
+        l->oldest = f;
+    l->newest = f;
 }
 
 static void hash_unlink(struct td_flowtab *t, struct td_flow *f)
@@ -575,13 +661,36 @@ static void dir_flush(struct td_flowtab *t, struct td_flow *f, int side,
     struct td_flowdir *d = &f->d[side];
     if (!(d->flags & D_SEQ) || (f->flags & F_IGNORED))
         return;
-    advance_to(t, f, side, dir_top(d), pi);
+    advance_as(t, f, side, dir_top(d), pi, true);
 }
 
-/* Release a flow: flush both directions (client first), close callback,
- * back to the free list. */
+static struct td_flist *flow_list(struct td_flowtab *t,
+                                   const struct td_flow *f)
+{
+    if (f->flags & F_DEAD)
+        return &t->dead;
+    return (f->flags & F_RESET) ? &t->reset : &t->live;
+}
+
+/* Back to the free list, silently (a dead flow, or after flow_close). */
+static void flow_release(struct td_flowtab *t, struct td_flow *f)
+{
+    hash_unlink(t, f);
+    lru_unlink(flow_list(t, f), f);
+    if (f->flags & F_DEAD)
+        t->ndead--;
+    else
+        t->nflows--;
+    memset(f, 0, sizeof(*f));
+    f->hnext = t->free_list;
+    t->free_list = f;
+}
+
+/* Close a flow: flush both directions (client first), close callback.
+ * `linger`: the connection ended (FINs, RST): the flow stays in the table
+ * as dead for a while, else it is released. */
 static void flow_close(struct td_flowtab *t, struct td_flow *f,
-                       const struct td_pktinfo *pi)
+                       const struct td_pktinfo *pi, bool linger)
 {
     dir_flush(t, f, f->client, pi);
     dir_flush(t, f, f->client ^ 1, pi);
@@ -589,12 +698,19 @@ static void flow_close(struct td_flowtab *t, struct td_flow *f,
         t->cb.close(t->ctx, f, pi);
     dir_free(t, &f->d[0]);
     dir_free(t, &f->d[1]);
-    hash_unlink(t, f);
-    lru_unlink(t, f);
+    if (!linger) {
+        flow_release(t, f);
+        return;
+    }
+    lru_unlink(flow_list(t, f), f);
     t->nflows--;
-    memset(f, 0, sizeof(*f));
-    f->hnext = t->free_list;
-    t->free_list = f;
+    f->flags |= F_DEAD | F_IGNORED;
+    f->user = NULL;
+    f->last_ts = t->now;
+    lru_append(&t->dead, f);
+    t->ndead++;
+    if (t->ndead > TD_FLOW_MAX_DEAD)
+        flow_release(t, t->dead.oldest);
 }
 
 static struct td_flow *flow_alloc(struct td_flowtab *t)
@@ -619,7 +735,7 @@ static struct td_flow *flow_alloc(struct td_flowtab *t)
 /* Double the buckets while flows outnumber them (load factor <= 1). */
 static void maybe_grow(struct td_flowtab *t)
 {
-    if (t->nflows < t->nbucket || t->nbucket >= t->max_bucket)
+    if (t->nflows + t->ndead < t->nbucket || t->nbucket >= t->max_bucket)
         return;
     size_t nb = t->nbucket * 2;
     struct td_flow **b = calloc(nb, sizeof(*b));
@@ -663,6 +779,11 @@ struct td_flowtab *td_flowtab_new(const struct td_flow_cb *cb, void *ctx,
         if (limits->idle_usec)
             t->lim.idle_usec = limits->idle_usec;
     }
+    t->linger = TD_FLOW_LINGER_USEC < t->lim.idle_usec ? TD_FLOW_LINGER_USEC
+                                                        : t->lim.idle_usec;
+    t->grace = TD_FLOW_RST_GRACE_USEC < t->lim.idle_usec
+                   ? TD_FLOW_RST_GRACE_USEC
+                   : t->lim.idle_usec;
     if (t->lim.max_buffered > UINT32_MAX / 2)
         t->lim.max_buffered = UINT32_MAX / 2;
     t->max_bucket = TD_FLOW_MIN_BUCKETS;
@@ -681,9 +802,12 @@ void td_flowtab_free(struct td_flowtab *t)
 {
     if (!t)
         return;
-    for (struct td_flow *f = t->oldest; f; f = f->newer) {
-        dir_free(t, &f->d[0]);
-        dir_free(t, &f->d[1]);
+    for (int i = 0; i < 2; i++) {
+        struct td_flow *f = i ? t->reset.oldest : t->live.oldest;
+        for (; f; f = f->newer) {
+            dir_free(t, &f->d[0]);
+            dir_free(t, &f->d[1]);
+        }
     }
     struct td_slab *sl = t->slabs;
     while (sl) {
@@ -705,8 +829,12 @@ void td_flowtab_end(struct td_flowtab *t, const struct td_pktinfo *pi)
     if (!pi)
         pi = &t->last;
     struct td_pktinfo end = *pi;
-    while (t->oldest)
-        flow_close(t, t->oldest, &end);
+    while (t->live.oldest)
+        flow_close(t, t->live.oldest, &end, false);
+    while (t->reset.oldest)
+        flow_close(t, t->reset.oldest, &end, false);
+    while (t->dead.oldest)
+        flow_release(t, t->dead.oldest);
 }
 
 /* Time moves forward only (merged captures can step back a little);
@@ -717,10 +845,22 @@ static void advance_time(struct td_flowtab *t, const struct td_pktinfo *pi)
     if (pi->ts_usec > t->now)
         t->now = pi->ts_usec;
     for (int i = 0; i < TD_FLOW_EXPIRE_PER_PKT; i++) {
-        struct td_flow *f = t->oldest;
+        struct td_flow *f = t->live.oldest;
         if (!f || t->now - f->last_ts <= t->lim.idle_usec)
             break;
-        flow_close(t, f, pi);
+        flow_close(t, f, pi, false);
+    }
+    for (int i = 0; i < TD_FLOW_EXPIRE_PER_PKT; i++) {
+        struct td_flow *f = t->reset.oldest;
+        if (!f || t->now - f->last_ts <= t->grace)
+            break;
+        flow_close(t, f, pi, true);
+    }
+    for (int i = 0; i < TD_FLOW_EXPIRE_PER_PKT; i++) {
+        struct td_flow *f = t->dead.oldest;
+        if (!f || t->now - f->last_ts <= t->linger)
+            break;
+        flow_release(t, f);
     }
 }
 
@@ -743,16 +883,22 @@ static struct td_flow *flow_new(struct td_flowtab *t,
                                 enum td_client_known_by by,
                                 const struct td_pktinfo *pi)
 {
-    if (t->nflows >= t->lim.max_flows && t->oldest) {
-        t->st.evicted++;
-        flow_close(t, t->oldest, pi);
+    /* Full: a dead flow goes first, else the least recently used. */
+    if (t->nflows + t->ndead >= t->lim.max_flows) {
+        if (t->dead.oldest) {
+            flow_release(t, t->dead.oldest);
+        } else if (t->reset.oldest) {
+            flow_close(t, t->reset.oldest, pi, false);
+        } else if (t->live.oldest) {
+            t->st.evicted++;
+            flow_close(t, t->live.oldest, pi, false);
+        }
     }
     struct td_flow *f = flow_alloc(t);
     if (!f)
         return NULL;
     memcpy(f->ep, ep, sizeof(f->ep));
     f->hash = h;
-    f->tab = t;
     f->client = (uint8_t)client;
     f->known_by = (uint8_t)by;
     f->flags = proto == 17 ? F_UDP : 0;
@@ -761,7 +907,7 @@ static struct td_flow *flow_new(struct td_flowtab *t,
     struct td_flow **b = &t->bucket[h & (t->nbucket - 1)];
     f->hnext = *b;
     *b = f;
-    lru_append(t, f);
+    lru_append(&t->live, f);
     t->nflows++;
     t->st.flows++;
     if (t->nflows > t->st.peak_flows)
@@ -776,23 +922,38 @@ static void flow_touch(struct td_flowtab *t, struct td_flow *f,
                        const struct td_pktinfo *pi)
 {
     f->last_packet = pi->packet;
+    if (f->flags & F_RESET)
+        return; /* the reset list stays in RST order */
     f->last_ts = t->now;
-    if (t->newest != f) {
-        lru_unlink(t, f);
-        lru_append(t, f);
+    if (t->live.newest != f) {
+        lru_unlink(&t->live, f);
+        lru_append(&t->live, f);
     }
 }
 
 /* ---- TCP and UDP ---- */
 
+static bool dir_done(const struct td_flowdir *d)
+{
+    return (d->flags & (D_FIN_DONE | D_RST)) != 0;
+}
+
 static void tcp_segment(struct td_flowtab *t, struct td_flow *f, int side,
                         const struct td_pkt *k, const struct td_pktinfo *pi)
 {
     struct td_flowdir *d = &f->d[side], *o = &f->d[side ^ 1];
+    if (d->flags & D_RST)
+        return; /* the side that reset has nothing more to say */
     uint32_t seq = k->seq;
     if (k->flags & TCP_SYN) {
-        if (!(d->flags & D_SEQ)) {
-            d->flags |= D_SYN;
+        /* A SYN-ACK with another ISN (a second answer, from a middlebox
+         * or a retry) restarts the direction while no data was seen and
+         * the peer has not yet ACKed the current one. */
+        bool confirmed = (d->flags & D_ACK) && d->acked == d->next;
+        bool rebase = (d->flags & D_SYN) && d->isn != seq
+                      && !(d->flags & D_DATA) && !confirmed;
+        if (!(d->flags & D_SEQ) || rebase) {
+            d->flags = D_SYN;
             d->isn = seq;
             dir_start(d, seq + 1);
         }
@@ -812,10 +973,20 @@ static void tcp_segment(struct td_flowtab *t, struct td_flow *f, int side,
     bool in_window = s + TD_FLOW_WINDOW >= d->next
                      && s <= d->next + TD_FLOW_WINDOW;
     if (in_window) {
+        /* New data past everything seen, long after the first hole
+         * opened: a retransmission would have come first (from the
+         * oldest unacknowledged byte); the capture lost the hole. */
+        if (k->len && d->head && d->wait && s >= d->end
+            && t->now + 1 - d->wait > TD_FLOW_HOLE_USEC
+            && !(f->flags & F_IGNORED))
+            advance_to(t, f, side, s, pi);
         if (e > d->end)
             d->end = e;
-        if (k->len && !(f->flags & F_IGNORED))
-            tcp_data(t, f, side, s, k->payload, k->have, k->len, pi);
+        if (k->len) {
+            d->flags |= D_DATA;
+            if (!(f->flags & F_IGNORED))
+                tcp_data(t, f, side, s, k->payload, k->have, k->len, pi);
+        }
         if ((k->flags & TCP_FIN) && !(d->flags & D_FIN) && e >= d->next) {
             d->flags |= D_FIN;
             d->fin = e;
@@ -825,13 +996,29 @@ static void tcp_segment(struct td_flowtab *t, struct td_flow *f, int side,
         dir_flush(t, f, side, pi);
         if (t->cb.rst && !(f->flags & F_IGNORED))
             t->cb.rst(t->ctx, f, dir_of(f, side), pi);
-        flow_close(t, f, pi);
+        d->flags |= D_RST;
+        if (!dir_done(o) && !(f->flags & (F_RESET | F_IGNORED))) {
+            /* The other side's segments in flight still count, for a
+             * grace period or until it closes too. */
+            lru_unlink(&t->live, f);
+            f->flags |= F_RESET;
+            f->last_ts = t->now;
+            lru_append(&t->reset, f);
+            return;
+        }
+        flow_close(t, f, pi, true);
         return;
     }
     if (!(f->flags & F_IGNORED)) {
-        ack_advance(t, f, side ^ 1, pi);
+        /* Holes the peer ACKed are given up at the sender's next segment,
+         * not at the ACK: captures reorder too, and the segment may come
+         * right after the ACK that covers it. */
         ack_advance(t, f, side, pi);
         check_fin(t, f, side, pi);
+        if (!d->head)
+            d->wait = 0;
+        else if (!d->wait)
+            d->wait = t->now + 1;
     } else {
         /* Nothing is delivered: a FIN counts as soon as it is seen. */
         if (d->flags & D_FIN)
@@ -839,8 +1026,8 @@ static void tcp_segment(struct td_flowtab *t, struct td_flow *f, int side,
         dir_free(t, &f->d[0]);
         dir_free(t, &f->d[1]);
     }
-    if ((f->d[0].flags & D_FIN_DONE) && (f->d[1].flags & D_FIN_DONE))
-        flow_close(t, f, pi);
+    if (dir_done(&f->d[0]) && dir_done(&f->d[1]))
+        flow_close(t, f, pi, true);
 }
 
 /* Look the packet's flow up (or make it) and hand the segment or the
@@ -862,6 +1049,14 @@ static void flow_packet(struct td_flowtab *t, const struct td_pkt *k,
 
     struct td_flow *f = flow_find(t, ep, k->proto, h);
     bool syn = k->proto == 6 && (k->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+    if (f && (f->flags & F_DEAD)) {
+        /* A straggler of a finished connection is absorbed; a new SYN
+         * starts a new one. */
+        if (!syn)
+            return;
+        flow_release(t, f);
+        f = NULL;
+    }
     if (f) {
         struct td_flowdir *d = &f->d[sside];
         bool expired = t->now - f->last_ts > t->lim.idle_usec;
@@ -870,7 +1065,7 @@ static void flow_packet(struct td_flowtab *t, const struct td_pkt *k,
         bool reused = syn && (d->flags & D_SEQ)
                       && (!(d->flags & D_SYN) || d->isn != k->seq);
         if (expired || reused) {
-            flow_close(t, f, pi);
+            flow_close(t, f, pi, false);
             f = NULL;
         }
     }
@@ -906,6 +1101,15 @@ static void flow_packet(struct td_flowtab *t, const struct td_pkt *k,
         t->cb.datagram(t->ctx, f, dir_of(f, sside), k->payload, k->len, pi);
 }
 
+/* A header above IP did not fit in its packet: when the capture cut the
+ * packet, ip_body counted it already; else the lengths contradict each
+ * other. */
+static void short_header(struct td_flowtab *t, bool cut)
+{
+    if (!cut)
+        t->st.non_tcp_udp++;
+}
+
 /* TCP header (RFC 9293 3.1):
  *   src port(2) dst port(2) seq(4) ack(4) off/flags(2) window(2)
  *   checksum(2) urgent(2) options[(off - 5) * 4]
@@ -915,17 +1119,12 @@ static void parse_tcp(struct td_flowtab *t, struct td_cur *c, size_t len,
                       struct td_pkt *k, const struct td_pktinfo *pi)
 {
     const uint8_t *h;
-    if (!td_cur_bytes(c, 20, &h)) {
-        t->st.truncated++;
-        return;
-    }
-    size_t off = (size_t)(h[12] >> 4) * 4;
-    if (off < 20 || off > len) {
-        t->st.non_tcp_udp++;
-        return;
-    }
-    if (!td_cur_skip(c, off - 20)) {
-        t->st.truncated++;
+    bool cut = td_cur_left(c) < len;
+    size_t off = 0;
+    if (td_cur_bytes(c, 20, &h))
+        off = (size_t)(h[12] >> 4) * 4;
+    if (off < 20 || off > len || !td_cur_skip(c, off - 20)) {
+        short_header(t, cut);
         return;
     }
     k->sport = (uint16_t)(h[0] << 8 | h[1]);
@@ -940,8 +1139,6 @@ static void parse_tcp(struct td_flowtab *t, struct td_cur *c, size_t len,
     k->payload = NULL;
     if (k->have)
         td_cur_bytes(c, k->have, &k->payload);
-    if (k->have < k->len)
-        t->st.truncated++;
     flow_packet(t, k, pi);
 }
 
@@ -951,20 +1148,17 @@ static void parse_udp(struct td_flowtab *t, struct td_cur *c, size_t len,
 {
     const uint8_t *h;
     if (len < 8 || !td_cur_bytes(c, 8, &h)) {
-        t->st.truncated++;
+        short_header(t, td_cur_left(c) < len);
         return;
     }
     k->sport = (uint16_t)(h[0] << 8 | h[1]);
     k->dport = (uint16_t)(h[2] << 8 | h[3]);
     size_t ulen = (size_t)(h[4] << 8 | h[5]);
     k->len = (ulen >= 8 && ulen <= len) ? ulen - 8 : len - 8;
-    if (td_cur_left(c) < k->len) {
-        /* A datagram is all or nothing: a cut one is not delivered. */
-        t->st.truncated++;
-        return;
-    }
+    if (td_cur_left(c) < k->len)
+        return; /* cut (counted): a datagram is all or nothing */
     k->have = k->len;
-    k->payload = NULL;
+    k->payload = (const uint8_t *)""; /* an empty datagram: not NULL */
     if (k->len)
         td_cur_bytes(c, k->len, &k->payload);
     k->flags = 0;
@@ -973,12 +1167,12 @@ static void parse_udp(struct td_flowtab *t, struct td_cur *c, size_t len,
 }
 
 static void parse_ip(struct td_flowtab *t, const uint8_t *p, size_t n,
-                     int depth, const struct td_pktinfo *pi);
+                     size_t cut, int depth, const struct td_pktinfo *pi);
 
 /* The transport header after IP: TCP, UDP or a tunnelled IP packet.
  * `first_frag_only`: the payload is the first fragment (UDP skipped). */
 static void parse_l4(struct td_flowtab *t, struct td_cur *c, uint8_t proto,
-                     size_t len, struct td_pkt *k, int depth,
+                     size_t len, size_t cut, struct td_pkt *k, int depth,
                      bool first_frag_only, const struct td_pktinfo *pi)
 {
     k->proto = proto;
@@ -999,7 +1193,7 @@ static void parse_l4(struct td_flowtab *t, struct td_cur *c, uint8_t proto,
             const uint8_t *in;
             size_t il = td_cur_left(c);
             if (td_cur_bytes(c, il, &in))
-                parse_ip(t, in, il, depth + 1, pi);
+                parse_ip(t, in, il, cut, depth + 1, pi);
             return;
         }
         break;
@@ -1009,17 +1203,25 @@ static void parse_l4(struct td_flowtab *t, struct td_cur *c, uint8_t proto,
     t->st.non_tcp_udp++;
 }
 
-/* The IP payload: `len` bytes announced, fewer when the snaplen cut the
- * packet (counted), link-layer padding beyond it dropped. */
-static void ip_body(struct td_flowtab *t, struct td_cur *c, size_t len,
-                    struct td_cur *body)
+/* The IP payload: *len bytes announced.  Link-layer padding beyond them
+ * is dropped.  When fewer are there, the capture cut at most `cut` bytes
+ * (the frame's wire length minus its captured length): those are missing
+ * (counted; they become a gap); an announced length beyond that does not
+ * exist (a length field the link layer contradicts, as PPPoE's can) and
+ * *len shrinks. */
+static void ip_body(struct td_flowtab *t, struct td_cur *c, size_t *len,
+                    size_t cut, struct td_cur *body)
 {
     const uint8_t *b = NULL;
     size_t n = td_cur_left(c);
-    if (len > n)
-        t->st.truncated++; /* the rest becomes a gap */
-    else
-        n = len;
+    if (*len > n) {
+        if (*len - n > cut)
+            *len = n + cut;
+        if (*len > n)
+            t->st.truncated++;
+    } else {
+        n = *len;
+    }
     if (n)
         td_cur_bytes(c, n, &b);
     td_cur_init(body, b, n, td_cur_pos(c) - n);
@@ -1028,8 +1230,8 @@ static void ip_body(struct td_flowtab *t, struct td_cur *c, size_t len,
 /* IPv4 header (RFC 791 3.1):
  *   ver/ihl(1) tos(1) total length(2) id(2) flags/frag offset(2)
  *   ttl(1) protocol(1) checksum(2) src(4) dst(4) options[(ihl - 5) * 4] */
-static void parse_ipv4(struct td_flowtab *t, struct td_cur *c, int depth,
-                       const struct td_pktinfo *pi)
+static void parse_ipv4(struct td_flowtab *t, struct td_cur *c, size_t cut,
+                       int depth, const struct td_pktinfo *pi)
 {
     const uint8_t *h, *opt = NULL;
     size_t n = td_cur_left(c);
@@ -1069,16 +1271,17 @@ static void parse_ipv4(struct td_flowtab *t, struct td_cur *c, int depth,
     k.src = h + 12;
     k.dst = h + 16;
     struct td_cur body;
-    ip_body(t, c, total - ihl, &body);
-    parse_l4(t, &body, h[9], total - ihl, &k, depth, false, pi);
+    size_t len = total - ihl;
+    ip_body(t, c, &len, cut, &body);
+    parse_l4(t, &body, h[9], len, cut, &k, depth, false, pi);
 }
 
 /* IPv6 header (RFC 8200 3):
  *   ver/class/flow(4) payload length(2) next header(1) hop limit(1)
  *   src(16) dst(16)
  * then extension headers (RFC 8200 4): next header(1) length(1) ... */
-static void parse_ipv6(struct td_flowtab *t, struct td_cur *c, int depth,
-                       const struct td_pktinfo *pi)
+static void parse_ipv6(struct td_flowtab *t, struct td_cur *c, size_t cut,
+                       int depth, const struct td_pktinfo *pi)
 {
     const uint8_t *h;
     if (!td_cur_bytes(c, 40, &h)) {
@@ -1094,7 +1297,8 @@ static void parse_ipv6(struct td_flowtab *t, struct td_cur *c, int depth,
     k.src = h + 8;
     k.dst = h + 24;
     struct td_cur b;
-    ip_body(t, c, plen, &b);
+    ip_body(t, c, &plen, cut, &b);
+    bool short_body = b.len < plen;
     bool first_frag = false;
     for (int i = 0; i <= TD_IP6_MAX_EXT; i++) {
         const uint8_t *x;
@@ -1106,10 +1310,11 @@ static void parse_ipv6(struct td_flowtab *t, struct td_cur *c, int depth,
         case 41:
             /* b.off counts the extension headers read so far. */
             if (b.off > plen) {
-                t->st.truncated++;
+                short_header(t, short_body);
                 return;
             }
-            parse_l4(t, &b, nh, plen - b.off, &k, depth, first_frag, pi);
+            parse_l4(t, &b, nh, plen - b.off, cut, &k, depth, first_frag,
+                     pi);
             return;
         case 0:   /* hop-by-hop options */
         case 43:  /* routing */
@@ -1118,31 +1323,31 @@ static void parse_ipv6(struct td_flowtab *t, struct td_cur *c, int depth,
         case 139: /* HIP */
         case 140: /* shim6 */
             if (!td_cur_bytes(&b, 2, &x)) {
-                t->st.truncated++;
+                short_header(t, short_body);
                 return;
             }
             xl = ((size_t)x[1] + 1) * 8;
             nh = x[0];
             if (!td_cur_skip(&b, xl - 2)) {
-                t->st.truncated++;
+                short_header(t, short_body);
                 return;
             }
             break;
         case 51: /* AH (RFC 4302 2): length in 4-byte units, minus 2 */
             if (!td_cur_bytes(&b, 2, &x)) {
-                t->st.truncated++;
+                short_header(t, short_body);
                 return;
             }
             xl = ((size_t)x[1] + 2) * 4;
             nh = x[0];
             if (!td_cur_skip(&b, xl - 2)) {
-                t->st.truncated++;
+                short_header(t, short_body);
                 return;
             }
             break;
         case 44: /* fragment (RFC 8200 4.5): nh, res, offset/M(2), id(4) */
             if (!td_cur_bytes(&b, 8, &x)) {
-                t->st.truncated++;
+                short_header(t, short_body);
                 return;
             }
             nh = x[0];
@@ -1164,7 +1369,7 @@ static void parse_ipv6(struct td_flowtab *t, struct td_cur *c, int depth,
 }
 
 static void parse_ip(struct td_flowtab *t, const uint8_t *p, size_t n,
-                     int depth, const struct td_pktinfo *pi)
+                     size_t cut, int depth, const struct td_pktinfo *pi)
 {
     struct td_cur c;
     uint8_t v;
@@ -1174,9 +1379,9 @@ static void parse_ip(struct td_flowtab *t, const uint8_t *p, size_t n,
         return;
     }
     if ((v >> 4) == 4)
-        parse_ipv4(t, &c, depth, pi);
+        parse_ipv4(t, &c, cut, depth, pi);
     else if ((v >> 4) == 6)
-        parse_ipv6(t, &c, depth, pi);
+        parse_ipv6(t, &c, cut, depth, pi);
     else
         t->st.non_ip++;
 }
@@ -1187,11 +1392,12 @@ void td_flowtab_ip(struct td_flowtab *t, const uint8_t *p, size_t n,
     t->st.packets++;
     t->st.bytes += n;
     advance_time(t, pi);
-    parse_ip(t, p, n, 0, pi);
+    /* The wire length is unknown: an IP length beyond n is a cut. */
+    parse_ip(t, p, n, SIZE_MAX, 0, pi);
 }
 
 void td_flowtab_frame(struct td_flowtab *t, int dlt, const uint8_t *p,
-                      size_t n, const struct td_pktinfo *pi)
+                      size_t n, size_t wirelen, const struct td_pktinfo *pi)
 {
     t->st.packets++;
     t->st.bytes += n;
@@ -1202,5 +1408,5 @@ void td_flowtab_frame(struct td_flowtab *t, int dlt, const uint8_t *p,
         t->st.non_ip++;
         return;
     }
-    parse_ip(t, ip, iplen, 0, pi);
+    parse_ip(t, ip, iplen, wirelen > n ? wirelen - n : 0, 0, pi);
 }

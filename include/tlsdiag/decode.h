@@ -39,6 +39,11 @@ struct td_tls_dir {
     bool encrypted;         /* CCS seen, or TLS 1.3 keys in use */
     bool stopped;           /* not TLS: rest of the direction ignored */
     bool sslv2_checked;
+    bool resync;            /* after a gap: wait for a record boundary */
+    unsigned hs_records;    /* records the buffered message came in */
+    uint64_t skip;          /* bytes left of a record cut by a gap */
+    bool compat_guess;      /* CCS taken for TLS 1.3's without a ServerHello */
+    unsigned hs_last_record;
     unsigned records;
 };
 
@@ -55,6 +60,8 @@ struct td_tls_session {
     struct td_tls_dir d[2];
     uint8_t last_dir;           /* direction of the last record (AUTO) */
     bool tls13;                 /* ServerHello selected TLS 1.3 */
+    bool sslv2;                 /* an SSLv2 handshake is under way */
+    bool tls12_flight;          /* the client sent ClientKeyExchange etc. */
     bool bare;                  /* input is handshake messages, no records */
     td_tls_split_fn split;
     void *user;
@@ -84,6 +91,17 @@ int td_tls_feed_handshake(struct td_tls_session *s, int dir,
 int td_tls_feed_record(struct td_tls_session *s, int dir, const uint8_t *p,
                        size_t n, size_t full_len,
                        const struct td_evidence *where);
+
+/* `missing` bytes of direction dir were lost (capture gap): what is
+ * buffered is decoded as far as it goes and said to be cut; decoding
+ * resumes at the next chunk that starts like a record. */
+int td_tls_gap(struct td_tls_session *s, int dir, uint64_t missing,
+               const struct td_evidence *where);
+
+/* The capture started inside the connection: directions that have not
+ * sent anything yet look for the first record header instead of taking
+ * their first bytes for one. */
+void td_tls_midstream(struct td_tls_session *s);
 
 /* The input ended: a partial record or message becomes a warning saying
  * where it stopped and how many bytes were missing. */

@@ -271,6 +271,7 @@ struct td_handshake {
     /* source */
     uint64_t first_line, last_line;
     uint64_t first_packet, last_packet;
+    uint64_t start_usec;        /* capture time of the first packet */
     const char *client_addr;    /* "10.0.0.2:51515" */
     const char *server_addr;
     /* target the program connected to, when known */
@@ -333,6 +334,10 @@ void td_hs_warn(struct td_handshake *hs, const char *fmt, ...)
 
 /* First extension of type t in a hello's list, NULL if absent. */
 const struct td_ext *td_ext_find(const td_extvec *exts, uint16_t t);
+
+/* Decide hs->outcome (and hs->over) from the events of a handshake seen
+ * on the wire (capture, pasted bytes, probe); see outcome.c. */
+void td_hs_settle_wire(struct td_handshake *hs);
 
 /* Names for enums, for renderers. */
 const char *td_outcome_name(enum td_outcome o);

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Endpoints of a flow.  addr holds 4 (IPv4) or 16 (IPv6) bytes. */
 struct td_endpoint {
@@ -110,7 +111,14 @@ struct td_flowtab *td_flowtab_new(const struct td_flow_cb *cb, void *ctx,
 /* One IP packet (starting at the IPv4/IPv6 header). */
 void td_flowtab_ip(struct td_flowtab *t, const uint8_t *p, size_t n,
                    const struct td_pktinfo *pi);
-/* End of input: every live flow is closed (close callbacks). */
+/* One link-layer frame of the given DLT, n bytes captured of wirelen on
+ * the wire: td_link_to_ip, then as td_flowtab_ip; a frame without an IP
+ * packet counts in non_ip.  wirelen tells a payload the capture cut
+ * (reported as a gap) from an IP length field that overstates it. */
+void td_flowtab_frame(struct td_flowtab *t, int dlt, const uint8_t *p,
+                      size_t n, size_t wirelen, const struct td_pktinfo *pi);
+/* End of input: every live flow is closed (close callbacks).  pi NULL:
+ * as of the last packet seen. */
 void td_flowtab_end(struct td_flowtab *t, const struct td_pktinfo *pi);
 void td_flowtab_stats(const struct td_flowtab *t, struct td_flow_stats *st);
 void td_flowtab_free(struct td_flowtab *t);
@@ -122,6 +130,10 @@ struct td_pcapsrc *td_pcap_open_file(const char *path, char *errbuf,
                                      size_t errlen);
 struct td_pcapsrc *td_pcap_open_live(const char *iface, char *errbuf,
                                      size_t errlen);
+/* A file already open (read from its current position; fmemopen works).
+ * The source owns fp from here on, also when it fails (fp is closed,
+ * unless it is stdin). */
+struct td_pcapsrc *td_pcap_open_fp(FILE *fp, char *errbuf, size_t errlen);
 /* A BPF filter (libpcap syntax); 0 or TD_ERR_USAGE with errbuf set. */
 int td_pcap_set_filter(struct td_pcapsrc *s, const char *bpf, char *errbuf,
                        size_t errlen);

@@ -14,6 +14,13 @@
 #include "tlsdiag/arena.h"
 #include "tlsdiag/model.h"
 
+/* A server (and the name asked for) that failed handshakes, counted. */
+struct td_doc_peer {
+    const char *server;
+    const char *sni;
+    unsigned count;
+};
+
 struct td_doc_cause {
     const char *id;
     const char *title;
@@ -34,6 +41,11 @@ struct td_doc {
     /* The first finding of each failed handshake, counted by id, for the
      * verdict at the end (bounded by the number of distinct ids). */
     TD_VEC(struct td_doc_cause) causes;
+    TD_VEC(struct td_doc_peer) peers;   /* failed handshakes, capped */
+    /* what the front end counted (captures) */
+    struct {
+        uint64_t packets, flows, tls_flows, dtls_flows, quic_flows, gaps;
+    } stats;
 };
 
 void td_doc_init(struct td_doc *d, const char *command, const char *kind,
@@ -45,6 +57,7 @@ void td_doc_warn(struct td_doc *d, const char *fmt, ...)
 struct td_render_opts {
     FILE *out;
     bool json;
+    bool jsonl;         /* one compact JSON handshake per line */
     bool pretty;        /* JSON indentation */
     bool color;         /* ANSI colour in text */
     bool verbose;       /* text: every field of every message */

@@ -122,6 +122,17 @@ void td_rule_certs(struct td_dctx *x)
                   "the flags; an untrusted chain is the most common "
                   "reason.");
 
+    /* Without the library's flags (a capture), the alert the device sent
+     * after the server's certificate names the check that failed:
+     * mbedTLS sends 45 for expired, 42 for a name mismatch, 46 for a
+     * certificate not valid yet (ssl_tls.c mbedtls_ssl_verify_certificate). */
+    int own = x->client && x->own_alert && !x->own_alert->encrypted
+              && !hs->has_verify_flags && x->when >= TD_WHEN_AFTER_SERVER_HELLO
+              ? x->own_alert->description : -1;
+    if (own == 45)
+        fl |= F_EXPIRED;
+    if (own == 42)
+        fl |= F_CN_MISMATCH;
     if (fl & (F_EXPIRED | F_FUTURE)) {
         bool future = fl & F_FUTURE;
         f = td_dx_add(x, "cert_time", TD_LIKELY, future ? 96 : 95);

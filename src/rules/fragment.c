@@ -38,8 +38,12 @@ void td_rule_fragment(struct td_dctx *x)
     bool mfl_echoed = mfl_ok || (hs->sh && hs->sh->max_fragment_length);
     struct td_finding *f;
 
-    if ((frag || (split && td_dx_error(x, -0x7080))) && mfl && mfl_echoed
-        && x->client) {
+    /* On the wire: the server split a message over records and the
+     * client (a 2.28 device) hung up without an alert. */
+    bool gave_up = split && x->failed && !x->peer_alert && !x->own_alert
+                   && hs->role == TD_ROLE_OBSERVER;
+    if ((frag || (split && td_dx_error(x, -0x7080)) || gave_up) && mfl
+        && mfl_echoed && x->client) {
         /* The device's own request split the message: that is the fix. */
         f = td_dx_add(x, "max_fragment_length", TD_LIKELY, 94);
         td_dx_title(x, f, "The server honoured max_fragment_length (%d "

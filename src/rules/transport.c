@@ -93,15 +93,45 @@ static void timeout(struct td_dctx *x)
 static void closed(struct td_dctx *x)
 {
     const struct td_handshake *hs = x->hs;
-    if (!x->failed || (x->peer_alert && x->peer_alert->level == 2))
+    if (!x->failed || (x->peer_alert && x->peer_alert->level == 2)
+        || (x->own_alert && x->own_alert->level == 2))
         return;
+    /* On the wire: the server never said a thing and the client closed:
+     * the client gave up waiting (a timeout). */
+    int peer = x->client ? TD_DIR_SERVER : TD_DIR_CLIENT;
+    bool peer_spoke = false;
+    const struct td_event *first_end = NULL;
+    for (size_t i = 0; i < hs->events.n; i++) {
+        const struct td_event *e = &hs->events.v[i];
+        if (e->kind == TD_EV_CLOSE || e->kind == TD_EV_RESET) {
+            if (!first_end)
+                first_end = e;
+        } else if (e->dir == peer) {
+            peer_spoke = true;
+        }
+    }
+    if (!peer_spoke && first_end && first_end->dir != peer
+        && hs->role == TD_ROLE_OBSERVER && x->ch) {
+        struct td_finding *f = td_dx_add(x, "timeout_network", TD_LIKELY, 80);
+        td_dx_title(x, f, "The server never answered the ClientHello");
+        td_dx_explain(x, f, "The server sent nothing after the ClientHello; "
+                      "the client gave up and closed the connection. The "
+                      "hello was dropped (firewall, wrong port) or the "
+                      "server waits for something it never gets.");
+        td_dx_basis(x, f, "no byte came back from the server");
+        td_dx_ev(x, f, &x->ch->where);
+        td_dx_ev(x, f, &first_end->where);
+        td_dx_fix(x, f, "Check that the port is the TLS port and reachable; "
+                  "raise the timeout given to mbedtls_ssl_conf_read_timeout().",
+                  NULL, NULL);
+        return;
+    }
     const struct td_mberr *eof = td_dx_error(x, -0x7280);
     const struct td_mberr *rst = td_dx_error(x, -0x0050);
     const struct td_mberr *cn = td_dx_error(x, -0x7880);
     const struct td_event *close_ev = find_event(hs, TD_EV_CLOSE);
     const struct td_event *reset_ev = find_event(hs, TD_EV_RESET);
     const struct td_alert *notify = NULL;
-    int peer = x->client ? TD_DIR_SERVER : TD_DIR_CLIENT;
     for (size_t i = 0; i < hs->alerts.n; i++)
         if (hs->alerts.v[i].from == peer && hs->alerts.v[i].description == 0
             && !hs->alerts.v[i].encrypted)

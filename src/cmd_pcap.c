@@ -1,0 +1,385 @@
+/* cmd_pcap.c - `tlsdiag pcap`: every TLS handshake in captures (or live
+ * on an interface), one line each, then a summary; the same findings as
+ * for logs. */
+#include "cli.h"
+#include "msg.h"
+
+#include "tlsdiag/diag.h"
+#include "tlsdiag/err.h"
+#include "tlsdiag/pcapfe.h"
+#include "tlsdiag/pcapin.h"
+#include "tlsdiag/render.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+    OPT_FAILED = TD_OPT_FIRST_COMMAND_OWN,
+    OPT_HOST,
+    OPT_PORT,
+    OPT_JSONL,
+};
+
+/* Packets per td_pcap_run call: between calls the progress line is drawn
+ * and Ctrl-C is noticed. */
+#define BATCH 100000
+
+static volatile sig_atomic_t interrupted;
+static struct td_pcapsrc *live_src;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+    if (live_src)
+        td_pcap_stop(live_src);
+}
+
+static void help(FILE *f)
+{
+    fputs("Usage: tlsdiag pcap [OPTIONS] FILE...\n"
+          "       tlsdiag pcap [OPTIONS] -i IFACE [-c N]\n"
+          "\n"
+          "Find every TLS handshake in pcap or pcapng captures (any port,\n"
+          "STARTTLS included) and print one line per handshake: time,\n"
+          "client -> server, SNI, version, cipher suite, outcome and the\n"
+          "first finding; then a summary of the failures by cause and the\n"
+          "servers and names involved.  The findings are those of\n"
+          "'tlsdiag log'.  DTLS and QUIC flows are counted, not decoded.\n"
+          "\n"
+          "Options:\n"
+          "  --failed          only failed handshakes\n"
+          "  --host HOST       only handshakes with this address or SNI\n"
+          "  --port N          only handshakes with this TCP port\n"
+          "  -f, --filter BPF  a libpcap filter (tcpdump syntax)\n"
+          "  -i IFACE          capture live on IFACE (needs root); Ctrl-C "
+          "stops\n"
+          "  -c N              stop after N handshakes (live)\n"
+          "  -v, --verbose     the exchange, every field and the findings\n"
+          "  --json            the JSON document\n"
+          "  --jsonl           one JSON handshake per line, as each ends\n"
+          "  --color=WHEN      auto, always or never\n"
+          "  -h, --help        this help\n"
+          "\n"
+          "Exit status: 0 no failed handshake, 1 a failed handshake was\n"
+          "diagnosed, 2 usage error, 3 unreadable capture or no TLS "
+          "handshake.\n"
+          "\n"
+          "Example:\n"
+          "  tlsdiag pcap --failed gateway.pcapng\n"
+          "  tlsdiag pcap -i eth0 -f 'tcp port 8883'\n", f);
+}
+
+struct pcap_run {
+    struct td_render *r;
+    struct td_doc *doc;
+    const char *input;
+    bool failed_only;
+    const char *host;
+    long port;
+    long max_handshakes;
+    unsigned index;
+    unsigned shown;
+    struct td_pcapsrc *src;
+};
+
+static bool endpoint_matches(const char *ep, const char *host, long port)
+{
+    if (!ep)
+        return false;
+    const char *colon = strrchr(ep, ':');
+    if (!colon)
+        return false;
+    if (port >= 0 && strtol(colon + 1, NULL, 10) != port)
+        return false;
+    if (!host)
+        return true;
+    size_t hl = strlen(host);
+    const char *h = ep;
+    size_t n = (size_t)(colon - ep);
+    if (n >= 2 && h[0] == '[') {
+        h++;
+        n -= 2;
+    }
+    return n == hl && strncmp(h, host, hl) == 0;
+}
+
+static bool wanted(const struct pcap_run *run, const struct td_handshake *hs)
+{
+    if (run->failed_only && hs->outcome != TD_OUTCOME_FAILED)
+        return false;
+    if (run->host || run->port >= 0) {
+        bool sni = run->host && hs->ch && hs->ch->sni
+                   && strcmp(hs->ch->sni, run->host) == 0
+                   && (run->port < 0
+                       || endpoint_matches(hs->server_addr, NULL, run->port));
+        if (!sni && !endpoint_matches(hs->client_addr, run->host, run->port)
+            && !endpoint_matches(hs->server_addr, run->host, run->port))
+            return false;
+    }
+    return true;
+}
+
+static void emit(void *user, struct td_handshake *hs)
+{
+    struct pcap_run *run = user;
+    struct td_diag_opts o = {.input = run->input, .from_log = false};
+    hs->index = run->index++;
+    if (td_diag(hs, &o) != 0)
+        td_hs_warn(hs, "out of memory while diagnosing");
+    if (wanted(run, hs)) {
+        td_render_handshake(run->r, run->doc, hs);
+        run->shown++;
+        if (run->max_handshakes > 0
+            && run->shown >= (unsigned long)run->max_handshakes && run->src)
+            td_pcap_stop(run->src);
+    }
+    td_hs_free(hs);
+}
+
+static void progress(struct td_pcapsrc *s, const char *name, bool done)
+{
+    static time_t last;
+    time_t now = time(NULL);
+    if (!done && now == last)
+        return;
+    last = now;
+    uint64_t at, total;
+    td_pcap_progress(s, &at, &total);
+    if (done)
+        fputs("\r\033[K", stderr);
+    else if (total)
+        fprintf(stderr, "\r\033[K%s: %3.0f%% (%.0f of %.0f MB)", name,
+                100.0 * (double)at / (double)total, (double)at / 1e6,
+                (double)total / 1e6);
+}
+
+static int read_source(struct td_pcapsrc *s, const char *name,
+                       struct td_flowtab *t, struct pcap_run *run,
+                       bool live, const char *bpf)
+{
+    char err[512] = "";
+    if (bpf && td_pcap_set_filter(s, bpf, err, sizeof(err)) != 0) {
+        td_msg_usage("pcap", "filter '%s': %s", bpf, err);
+        return TD_ERR_USAGE;
+    }
+    bool tty = isatty(STDERR_FILENO) && !live;
+    run->src = s;
+    int rc = 0;
+    for (;;) {
+        struct td_flow_stats before, after;
+        td_flowtab_stats(t, &before);
+        rc = td_pcap_run(s, t, live ? 0 : BATCH, err, sizeof(err));
+        td_flowtab_stats(t, &after);
+        if (tty)
+            progress(s, name, false);
+        if (rc || interrupted || live
+            || after.packets - before.packets < BATCH)
+            break;
+        if (run->max_handshakes > 0
+            && run->shown >= (unsigned long)run->max_handshakes)
+            break;
+    }
+    if (tty)
+        progress(s, name, true);
+    run->src = NULL;
+    if (rc) {
+        /* A damaged file: what was read is kept, the rest is said. */
+        td_doc_warn(run->doc, "%s: %s", name, err);
+        return TD_ERR_IO;
+    }
+    return 0;
+}
+
+int td_cmd_pcap(int argc, char **argv, struct td_cli *cli)
+{
+    static const struct option longopts[] = {
+        TD_CLI_COMMON_LONGOPTS,
+        {"failed", no_argument, NULL, OPT_FAILED},
+        {"host", required_argument, NULL, OPT_HOST},
+        {"port", required_argument, NULL, OPT_PORT},
+        {"filter", required_argument, NULL, 'f'},
+        {"interface", required_argument, NULL, 'i'},
+        {"count", required_argument, NULL, 'c'},
+        {"jsonl", no_argument, NULL, OPT_JSONL},
+        {"verbose", no_argument, NULL, 'v'},
+        {NULL, 0, NULL, 0},
+    };
+    struct pcap_run run = {.port = -1};
+    const char *bpf = NULL, *iface = NULL;
+    bool jsonl = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "+hvf:i:c:", longopts, NULL)) != -1) {
+        int common = td_cli_common_option(cli, c, optarg);
+        if (common < 0)
+            return TD_EXIT_USAGE;
+        if (common)
+            continue;
+        char *end;
+        switch (c) {
+        case 'h':
+            help(stdout);
+            return TD_EXIT_OK;
+        case 'v':
+            cli->verbose = true;
+            break;
+        case OPT_FAILED:
+            run.failed_only = true;
+            break;
+        case OPT_HOST:
+            run.host = optarg;
+            break;
+        case OPT_PORT:
+            run.port = strtol(optarg, &end, 10);
+            if (*end || run.port < 0 || run.port > 65535) {
+                td_msg_usage("pcap", "--port takes 0..65535, not '%s'",
+                             optarg);
+                return TD_EXIT_USAGE;
+            }
+            break;
+        case 'f':
+            bpf = optarg;
+            break;
+        case 'i':
+            iface = optarg;
+            break;
+        case 'c':
+            run.max_handshakes = strtol(optarg, &end, 10);
+            if (*end || run.max_handshakes <= 0) {
+                td_msg_usage("pcap", "-c takes a positive number, not '%s'",
+                             optarg);
+                return TD_EXIT_USAGE;
+            }
+            break;
+        case OPT_JSONL:
+            jsonl = true;
+            break;
+        default:
+            fputs("Try 'tlsdiag pcap --help'.\n", stderr);
+            return TD_EXIT_USAGE;
+        }
+    }
+    if (!iface && optind >= argc) {
+        td_msg_usage("pcap", "pcap needs a capture FILE (or -i IFACE)");
+        return TD_EXIT_USAGE;
+    }
+    if (iface && optind < argc) {
+        td_msg_usage("pcap", "give either -i IFACE or files, not both");
+        return TD_EXIT_USAGE;
+    }
+    if (jsonl)
+        cli->json = true;
+    td_cli_resolve_color(cli);
+
+    struct td_doc doc;
+    td_doc_init(&doc, "pcap", iface ? "live" : "pcap",
+                iface ? iface : argv[optind]);
+    for (int i = optind + 1; i < argc; i++) {
+        const char *joined = td_arena_printf(&doc.arena, "%s %s",
+                                             doc.input_name, argv[i]);
+        if (joined)
+            doc.input_name = joined;
+    }
+    struct td_render r;
+    struct td_render_opts ro = {.out = cli->out, .json = cli->json,
+                                .jsonl = jsonl, .pretty = !jsonl,
+                                .color = cli->color,
+                                .verbose = cli->verbose, .width = 80};
+    td_render_init(&r, &ro);
+    td_render_begin(&r, &doc);
+    run.r = &r;
+    run.doc = &doc;
+
+    struct td_pcapfe *fe = td_pcapfe_new(&doc, emit, &run);
+    struct td_flowtab *t = fe ? td_flowtab_new(td_pcapfe_callbacks(), fe,
+                                               NULL) : NULL;
+    int status = TD_EXIT_OK;
+    bool read_any = false, io_error = false;
+    if (!t) {
+        td_msg_error("out of memory");
+        status = TD_EXIT_INPUT;
+    } else if (iface) {
+        char err[512] = "";
+        struct td_pcapsrc *s = td_pcap_open_live(iface, err, sizeof(err));
+        if (!s) {
+            td_msg_error("%s: %s%s", iface, err,
+                         geteuid() != 0 ? " (live capture needs root)" : "");
+            status = TD_EXIT_INPUT;
+        } else {
+            live_src = s;
+            signal(SIGINT, on_sigint);
+            signal(SIGTERM, on_sigint);
+            if (isatty(STDERR_FILENO))
+                td_msg_info("capturing on %s; Ctrl-C stops", iface);
+            int rc = read_source(s, iface, t, &run, true, bpf);
+            if (rc == TD_ERR_USAGE)
+                status = TD_EXIT_USAGE;
+            read_any = true;
+            live_src = NULL;
+            td_pcap_close(s);
+        }
+    } else {
+        run.input = argv[optind];
+        for (int i = optind; i < argc && !interrupted; i++) {
+            char err[512] = "";
+            struct td_pcapsrc *s = td_pcap_open_file(argv[i], err,
+                                                     sizeof(err));
+            if (!s) {
+                td_msg_error("%s: %s", argv[i], err);
+                io_error = true;
+                continue;
+            }
+            run.input = argv[i];
+            int rc = read_source(s, argv[i], t, &run, false, bpf);
+            td_pcap_close(s);
+            if (rc == TD_ERR_USAGE) {
+                status = TD_EXIT_USAGE;
+                break;
+            }
+            if (rc)
+                io_error = true;
+            read_any = true;
+        }
+    }
+    if (t) {
+        td_flowtab_end(t, NULL);     /* at the last packet read */
+        struct td_flow_stats fs;
+        td_flowtab_stats(t, &fs);
+        struct td_pcapfe_stats ps;
+        td_pcapfe_stats(fe, &ps);
+        doc.stats.packets = fs.packets;
+        doc.stats.flows = fs.flows;
+        doc.stats.tls_flows = ps.tls_flows;
+        doc.stats.dtls_flows = ps.dtls_flows;
+        doc.stats.quic_flows = ps.quic_flows;
+        doc.stats.gaps = fs.gaps;
+        if (read_any && ps.handshakes == 0 && status == TD_EXIT_OK)
+            td_doc_warn(&doc, "no TLS handshake in %llu packets (%llu "
+                        "flows)", (unsigned long long)fs.packets,
+                        (unsigned long long)fs.flows);
+        td_flowtab_free(t);
+        if (ps.handshakes == 0 && status == TD_EXIT_OK) {
+            if (read_any)
+                td_msg_error("no TLS handshake found (%llu packets read)",
+                             (unsigned long long)fs.packets);
+            status = TD_EXIT_INPUT;
+        }
+    }
+    td_pcapfe_free(fe);
+    unsigned failed = doc.failed;
+    int out_rc = td_render_end(&r, &doc);
+    td_doc_free(&doc);
+    if (out_rc) {
+        td_msg_error("writing the output failed");
+        return TD_EXIT_INPUT;
+    }
+    if (status != TD_EXIT_OK)
+        return status;
+    if (failed)
+        return TD_EXIT_FAILED;
+    return io_error ? TD_EXIT_INPUT : TD_EXIT_OK;
+}
