@@ -12,6 +12,8 @@ PACKAGES = build-essential cmake pkg-config python3 clang libclang-rt-14-dev \
            tcpdump tshark procps time
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
+BENCH_MB ?= 1024
+BENCH_ALSO_MB ?= 4096
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build demo test asan fuzz bench clean
@@ -43,12 +45,11 @@ build: deps
 	cmake --build build -j $(JOBS)
 
 demo: build
-	@echo '$$ tlsdiag hello captures/records/tls12-alert-no-shared-cipher.client.bin captures/records/tls12-alert-no-shared-cipher.server.bin'
-	@./build/tlsdiag hello captures/records/tls12-alert-no-shared-cipher.client.bin \
-	  captures/records/tls12-alert-no-shared-cipher.server.bin
+	@echo '$$ tlsdiag pcap captures/*.pcap captures/logs/sni-missing-alert80.pcap'
+	@./build/tlsdiag pcap captures/*.pcap captures/logs/sni-missing-alert80.pcap || true
 	@echo
-	@echo '$$ tlsdiag explain 40'
-	@./build/tlsdiag explain 40
+	@echo '$$ tlsdiag log captures/logs/seed-stm32-google-sni.log'
+	@./build/tlsdiag log captures/logs/seed-stm32-google-sni.log || true
 
 test: build
 	ctest --test-dir build --output-on-failure -j $(JOBS)
@@ -69,6 +70,9 @@ fuzz: deps
 
 bench: build
 	python3 tests/bench/bench_log.py --binary build/tlsdiag
+	python3 tests/bench/bench_pcap.py --binary build/tlsdiag \
+	  --floor build/tests/bench/pcap_floor --size-mb $(BENCH_MB) \
+	  --also-mb $(BENCH_ALSO_MB)
 
 clean:
 	rm -rf build build-asan build-fuzz
