@@ -277,13 +277,7 @@ int td_cmd_hello(int argc, char **argv, struct td_cli *cli)
 
     struct td_doc doc;
     td_doc_init(&doc, "hello", "hex", argv[optind]);
-    /* The input's name: the arguments as given, joined by spaces. */
-    for (int i = optind + 1; i < argc; i++) {
-        const char *joined = td_arena_printf(&doc.arena, "%s %s",
-                                             doc.input_name, argv[i]);
-        if (joined)
-            doc.input_name = joined;
-    }
+    td_doc_set_inputs(&doc, argv + optind, argc - optind);
     struct td_render r;
     struct td_render_opts ro = {.out = cli->out, .json = cli->json,
                                 .pretty = true, .color = cli->color,

@@ -145,12 +145,7 @@ int td_cmd_log(int argc, char **argv, struct td_cli *cli)
 
     struct td_doc doc;
     td_doc_init(&doc, "log", "mbedtls-log", files[0]);
-    for (int i = 1; i < nfiles; i++) {
-        const char *joined = td_arena_printf(&doc.arena, "%s %s",
-                                             doc.input_name, files[i]);
-        if (joined)
-            doc.input_name = joined;
-    }
+    td_doc_set_inputs(&doc, files, nfiles);
     struct td_render r;
     struct td_render_opts ro = {.out = cli->out, .json = cli->json,
                                 .pretty = true, .color = cli->color,

@@ -278,12 +278,8 @@ int td_cmd_pcap(int argc, char **argv, struct td_cli *cli)
     struct td_doc doc;
     td_doc_init(&doc, "pcap", iface ? "live" : "pcap",
                 iface ? iface : argv[optind]);
-    for (int i = optind + 1; i < argc; i++) {
-        const char *joined = td_arena_printf(&doc.arena, "%s %s",
-                                             doc.input_name, argv[i]);
-        if (joined)
-            doc.input_name = joined;
-    }
+    if (!iface)
+        td_doc_set_inputs(&doc, argv + optind, argc - optind);
     struct td_render r;
     struct td_render_opts ro = {.out = cli->out, .json = cli->json,
                                 .jsonl = jsonl, .pretty = !jsonl,

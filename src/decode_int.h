@@ -64,6 +64,11 @@ int td_hs_certificate_request(const struct td_msgctx *m, bool tls13);
 /* SSLv2 CLIENT-HELLO body (after the 2-byte record header). */
 int td_hs_sslv2_client_hello(const struct td_msgctx *m);
 
+/* An extensions block into ext entries; false when it was cut short
+ * (the whole extensions before the cut are kept). */
+bool td_read_extensions(struct td_handshake *hs, struct td_cur *c,
+                        td_extvec *out, const char *msg);
+
 /* Say why a cursor stopped: "<msg>: <field> at byte N: needs K bytes, M
  * left" as a warning on hs. */
 void td_dec_stop(struct td_handshake *hs, const struct td_cur *c,

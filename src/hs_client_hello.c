@@ -235,9 +235,11 @@ static void decode_extensions(struct td_handshake *hs,
     }
 }
 
-/* Parse the extensions block into ext entries (views into msg). */
-static bool read_extensions(struct td_handshake *hs, struct td_cur *c,
-                            td_extvec *out, const char *msg)
+/* Parse an extensions block (RFC 8446 4.2: Extension extensions<..>)
+ * into ext entries (views into the message).  A block cut short still
+ * gives the extensions that are whole; returns false when it was cut. */
+bool td_read_extensions(struct td_handshake *hs, struct td_cur *c,
+                        td_extvec *out, const char *msg)
 {
     struct td_cur list;
     size_t avail = td_cur_left(c);
@@ -366,7 +368,7 @@ int td_hs_client_hello(const struct td_msgctx *m)
         goto done;
     }
     ch->has_ext_block = true;
-    if (!read_extensions(hs, &c, &ch->extensions, "ClientHello"))
+    if (!td_read_extensions(hs, &c, &ch->extensions, "ClientHello"))
         cut = true;
     if (!td_cur_end(&c))
         td_hs_warn(hs, "ClientHello: %zu bytes after the extensions",

@@ -28,34 +28,6 @@ static size_t msg_body(const struct td_msgctx *m, bool *cut)
     return *cut ? m->len - 4 : declared;
 }
 
-static bool read_ext_block(struct td_handshake *hs, struct td_cur *c,
-                           td_extvec *out, const char *msg)
-{
-    struct td_cur list;
-    if (!td_cur_vec(c, 2, 0, 65535, &list)) {
-        td_hs_warn(hs, "%s: extensions block is cut short", msg);
-        return false;
-    }
-    while (td_cur_left(&list) > 0) {
-        uint16_t type;
-        struct td_cur body;
-        size_t at = td_cur_pos(&list);
-        if (!td_cur_u16(&list, &type)
-            || !td_cur_vec(&list, 2, 0, 65535, &body)) {
-            td_hs_warn(hs, "%s: extension at byte %zu is cut short", msg,
-                       at);
-            return false;
-        }
-        struct td_ext *e = TD_PUSH(&hs->arena, *out);
-        if (!e)
-            return false;
-        e->type = type;
-        e->len = (uint16_t)body.len;
-        e->data = body.p;
-    }
-    return true;
-}
-
 static void sh_extensions(struct td_handshake *hs, struct td_server_hello *sh,
                           const char *msg)
 {
@@ -154,7 +126,7 @@ int td_hs_server_hello(const struct td_msgctx *m)
         goto stop;
     if (td_cur_left(&c) > 0) {
         sh->has_ext_block = true;
-        if (!read_ext_block(hs, &c, &sh->extensions, msg))
+        if (!td_read_extensions(hs, &c, &sh->extensions, msg))
             cut = true;
         else if (!td_cur_end(&c))
             td_hs_warn(hs, "%s: %zu bytes after the extensions", msg,
@@ -357,7 +329,7 @@ int td_hs_certificate_request(const struct td_msgctx *m, bool tls13)
         struct td_cur ctx;
         td_extvec exts = {0};
         if (!td_cur_vec(&c, 1, 0, 255, &ctx)
-            || !read_ext_block(hs, &c, &exts, "CertificateRequest"))
+            || !td_read_extensions(hs, &c, &exts, "CertificateRequest"))
             return 0;
         const struct td_ext *e = td_ext_find(&exts,
                                              TD_EXT_SIGNATURE_ALGORITHMS);

@@ -18,6 +18,19 @@ void td_doc_init(struct td_doc *d, const char *command, const char *kind,
     d->input_name = name;
 }
 
+void td_doc_set_inputs(struct td_doc *d, char *const *names, int n)
+{
+    if (n <= 0)
+        return;
+    d->input_name = names[0];
+    for (int i = 1; i < n; i++) {
+        const char *joined = td_arena_printf(&d->arena, "%s %s",
+                                             d->input_name, names[i]);
+        if (joined)
+            d->input_name = joined;
+    }
+}
+
 void td_doc_free(struct td_doc *d)
 {
     td_arena_free(&d->arena);

@@ -51,6 +51,8 @@ struct td_doc {
 void td_doc_init(struct td_doc *d, const char *command, const char *kind,
                  const char *name);
 void td_doc_free(struct td_doc *d);
+/* The input's name: names[0..n) joined by spaces. */
+void td_doc_set_inputs(struct td_doc *d, char *const *names, int n);
 void td_doc_warn(struct td_doc *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
