@@ -40,6 +40,20 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
     }
 }
 
+/* Append a plain string (no format): the common case, kept cheap. */
+static void sb_puts(struct sbuf *b, const char *str)
+{
+    size_t n = strlen(str);
+    if (b->off + 1 >= b->len)
+        return;
+    if (n > b->len - b->off - 1) {
+        sb_printf(b, "%s", str);    /* the cut path marks the truncation */
+        return;
+    }
+    memcpy(b->p + b->off, str, n + 1);
+    b->off += n;
+}
+
 static void sb_hex(struct sbuf *b, const uint8_t *p, size_t n, size_t max)
 {
     for (size_t i = 0; i < n && i < max; i++)
@@ -66,7 +80,9 @@ static void u16_names(struct sbuf *b, const uint8_t *p, size_t n,
     uint16_t x;
     for (bool first = true; td_cur_u16(&v, &x); first = false) {
         char nb[TD_REG_NAMEBUF];
-        sb_printf(b, "%s%s", first ? "" : ", ", td_reg_name(kind, x, nb));
+        if (!first)
+            sb_puts(b, ", ");
+        sb_puts(b, td_reg_name(kind, x, nb));
     }
 }
 
