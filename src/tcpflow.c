@@ -67,15 +67,16 @@
  *   than TD_FLOW_HOLE_USEC after the hole opened (a real retransmission
  *   starts at the oldest unacknowledged byte; pcpp-tls2.pcap's server
  *   close_notify alerts 2 to 20 s after a hole the capture lost); a RST
- *   arrives; or the flow closes (idle, evicted, end of input).
+ *   arrives; or the flow closes (idle, evicted, end of input).  A FIN
+ *   behind a hole waits like data: a retransmission often follows the
+ *   FIN, and the peer's ACK of the FIN gives the hole up at the sender's
+ *   last ACK when it does not.
  * - Which packet callbacks name (td_pktinfo): the one that made the bytes
  *   deliverable (in order: the segment itself; after a hole: the
  *   retransmission, the ACK, the segment that hit a cap), as tshark names
  *   the frame that completed a reassembly.  When nothing did (a RST or
  *   the flow's close gives the holes up), each buffered piece and the gap
- *   before it name the packet that carried the piece.  A FIN behind a hole waits like data: a retransmission often
- *   follows the FIN, and the peer's ACK of the FIN gives the hole up at
- *   the sender's last ACK when it does not.
+ *   before it name the packet that carried the piece.
  * - Segments whose payload the capture cut (snaplen) carry `have` < `len`
  *   bytes: the missing tail is a gap, never invented bytes.  Only what the
  *   capture cut (wire length minus captured length, when the caller knows

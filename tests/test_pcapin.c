@@ -745,8 +745,8 @@ static void test_many_flows_bounded(void **state)
 
 /* ---- IP layer ---- */
 
-static const char *V6A = "2001:db8::1";
-static const char *V6B = "2001:db8::2";
+static const char *const V6A = "2001:db8::1";
+static const char *const V6B = "2001:db8::2";
 
 /* IPv6 extension headers of 8 bytes: next header, length 0, padding. */
 static size_t ext8(uint8_t *p, uint8_t nh)
