@@ -73,29 +73,6 @@ static struct td_handshake *decode_pair(const char *name, size_t chunk)
     return hs;
 }
 
-/* The 'output record sent to network' dump of a seed log. */
-static uint8_t *seed_client_hello(const char *file, size_t *n)
-{
-    const char *path = td_t_shared(file);
-    if (!path)
-        return NULL;
-    size_t len;
-    char *text = (char *)td_t_read(path, &len);
-    char *start = strstr(text, "dumping 'output record sent to network'");
-    assert_non_null(start);
-    char *end = strstr(start, "flush output");
-    assert_non_null(end);
-    struct td_bytebuf b = {0};
-    char why[200];
-    int rc = td_hexin_decode(start, (size_t)(end - start), TD_HEXIN_HEX, &b,
-                             NULL, why, sizeof(why));
-    if (rc)
-        fail_msg("seed dump: %s", why);
-    free(text);
-    *n = b.n;
-    return b.p;
-}
-
 static void assert_u16s(const td_u16vec *v, const uint16_t *want, size_t n)
 {
     assert_int_equal(v->n, n);
@@ -107,7 +84,7 @@ static void test_seed_stm32_google(void **state)
 {
     (void)state;
     size_t n;
-    uint8_t *p = seed_client_hello("seed-logs/stm32-google-sni.log", &n);
+    uint8_t *p = td_t_seed_client_hello("seed-logs/stm32-google-sni.log", &n);
     if (!p) {
         print_message("skipped: ../shared/seed-logs not found\n");
         skip();
@@ -150,7 +127,7 @@ static void test_seed_stm32f427_mfl(void **state)
 {
     (void)state;
     size_t n;
-    uint8_t *p = seed_client_hello("seed-logs/stm32f427-rsa-alert80.log", &n);
+    uint8_t *p = td_t_seed_client_hello("seed-logs/stm32f427-rsa-alert80.log", &n);
     if (!p) {
         print_message("skipped: ../shared/seed-logs not found\n");
         skip();
@@ -179,7 +156,7 @@ static void test_fragmented_over_records(void **state)
 {
     (void)state;
     size_t n;
-    uint8_t *p = seed_client_hello("seed-logs/stm32-google-sni.log", &n);
+    uint8_t *p = td_t_seed_client_hello("seed-logs/stm32-google-sni.log", &n);
     if (!p)
         skip();
     size_t body = n - 5;
@@ -381,7 +358,7 @@ static void test_truncated_says_where(void **state)
 {
     (void)state;
     size_t n;
-    uint8_t *p = seed_client_hello("seed-logs/stm32-google-sni.log", &n);
+    uint8_t *p = td_t_seed_client_hello("seed-logs/stm32-google-sni.log", &n);
     if (!p)
         skip();
     /* Cut inside the cipher suites. */
@@ -440,7 +417,7 @@ static void test_prefixes_and_bitflips(void **state)
         free(p);
     }
     size_t n;
-    uint8_t *p = seed_client_hello("seed-logs/stm32f427-rsa-alert80.log", &n);
+    uint8_t *p = td_t_seed_client_hello("seed-logs/stm32f427-rsa-alert80.log", &n);
     if (p) {
         mutate_all(p, n, TD_DIR_AUTO);
         free(p);

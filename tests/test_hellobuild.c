@@ -79,28 +79,6 @@ static void round_trip(const uint8_t *raw, size_t raw_len, uint16_t rv,
     td_hb_free(&h);
 }
 
-static uint8_t *seed_record(const char *file, size_t *n)
-{
-    const char *path = td_t_shared(file);
-    if (!path)
-        return NULL;
-    size_t len;
-    char *text = (char *)td_t_read(path, &len);
-    char *start = strstr(text, "dumping 'output record sent to network'");
-    assert_non_null(start);
-    char *end = strstr(start, "flush output");
-    assert_non_null(end);
-    struct td_bytebuf b = {0};
-    char why[200];
-    int rc = td_hexin_decode(start, (size_t)(end - start), TD_HEXIN_HEX, &b,
-                             NULL, why, sizeof(why));
-    if (rc)
-        fail_msg("seed dump: %s", why);
-    free(text);
-    *n = b.n;
-    return b.p;
-}
-
 static void test_round_trip_seed(void **state)
 {
     (void)state;
@@ -112,7 +90,7 @@ static void test_round_trip_seed(void **state)
     int done = 0;
     for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
         size_t n;
-        uint8_t *p = seed_record(logs[i], &n);
+        uint8_t *p = td_t_seed_client_hello(logs[i], &n);
         if (!p)
             continue;
         struct td_handshake *hs = decode_stream(p, n);

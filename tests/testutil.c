@@ -78,3 +78,25 @@ uint8_t *td_t_read_hexfile(const char *path, size_t *n)
     *n = b.n;
     return b.p;
 }
+
+uint8_t *td_t_seed_client_hello(const char *file, size_t *n)
+{
+    const char *path = td_t_shared(file);
+    if (!path)
+        return NULL;
+    size_t len;
+    char *text = (char *)td_t_read(path, &len);
+    char *start = strstr(text, "dumping 'output record sent to network'");
+    assert_non_null(start);
+    char *end = strstr(start, "flush output");
+    assert_non_null(end);
+    struct td_bytebuf b = {0};
+    char why[200];
+    int rc = td_hexin_decode(start, (size_t)(end - start), TD_HEXIN_HEX, &b,
+                             NULL, why, sizeof(why));
+    if (rc)
+        fail_msg("seed dump: %s", why);
+    free(text);
+    *n = b.n;
+    return b.p;
+}

@@ -20,4 +20,9 @@ uint8_t *td_t_hex(const char *hex, size_t *n);
 /* Bytes from a captures/records hex file (hexin format); caller frees. */
 uint8_t *td_t_read_hexfile(const char *path, size_t *n);
 
+/* The first 'output record sent to network' dump of a seed log in
+ * ../shared/seed-logs, as bytes; NULL when ../shared is absent.  Caller
+ * frees. */
+uint8_t *td_t_seed_client_hello(const char *file, size_t *n);
+
 #endif
