@@ -13,6 +13,11 @@ static const char *const FIX2 =
     "MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3) and "
     "MBEDTLS_SSL_PROTO_TLS1_2. 2.28 has no TLS 1.3: a TLS 1.3-only server "
     "needs mbedTLS 3.6.";
+/* When the device already offers TLS 1.2 and the server wants 1.3. */
+static const char *const FIX2_TLS13 =
+    "2.28 has no TLS 1.3: move the device to mbedTLS 3.6, or have the "
+    "server accept TLS 1.2 (for a cloud service, a security policy that "
+    "includes TLS 1.2).";
 static const char *const FIX3 =
     "mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_3) "
     "with MBEDTLS_SSL_PROTO_TLS1_3 enabled (default since 3.6.0) and "
@@ -55,7 +60,8 @@ void td_rule_version(struct td_dctx *x)
                   ? "Offer TLS 1.3: move to mbedTLS 3.6 with "
                     "MBEDTLS_SSL_PROTO_TLS1_3, or lower the server's minimum "
                     "to TLS 1.2 if you run it."
-                  : "Offer TLS 1.2 (and 1.3 where available).", FIX2, FIX3);
+                  : "Offer TLS 1.2 (and 1.3 where available).",
+                  maxv == 0x0303 ? FIX2_TLS13 : FIX2, FIX3);
         return;
     }
     if ((n = td_hs_find_note(hs, TD_NOTE_VERSION_OUT_OF_BOUNDS))
@@ -106,7 +112,7 @@ void td_rule_version(struct td_dctx *x)
         td_dx_ev(x, f, &x->ch->where);
         td_dx_ev(x, f, &x->peer_alert->where);
         td_dx_fix(x, f, "Offer TLS 1.3 (mbedTLS 3.6), or let the server "
-                  "accept TLS 1.2.", FIX2, FIX3);
+                  "accept TLS 1.2.", FIX2_TLS13, FIX3);
         return;
     }
     if (x->client && x->ch && x->failed && maxv && maxv < 0x0303
