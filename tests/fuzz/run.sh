@@ -28,6 +28,12 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
             done ;;
         x509)
             cp "$here"/../data/x509/*.der "$work/$name/" 2>/dev/null || true ;;
+        pcap)
+            # fuzz_pcap reads a mode byte first (0: a pcap file)
+            for f in "$here"/../../captures/*.pcap; do
+                [ -f "$f" ] || continue
+                { printf '\000'; cat "$f"; } > "$work/$name/$(basename "$f")"
+            done ;;
         log)
             # fuzz_log reads a split byte first; logs beyond 64 KiB are cut
             # by -max_len anyway.
