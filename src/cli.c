@@ -3,6 +3,9 @@
 
 #include "msg.h"
 
+#include "tlsdiag/diag.h"
+#include "tlsdiag/model.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,4 +60,13 @@ void td_cli_reset_getopt(void)
     /* glibc: optind = 0 re-initialises getopt completely. */
     optind = 0;
     opterr = 1;
+}
+
+void td_cli_diagnose(struct td_handshake *hs, unsigned *index,
+                     const char *input, bool from_log)
+{
+    struct td_diag_opts o = {.input = input, .from_log = from_log};
+    hs->index = (*index)++;
+    if (td_diag(hs, &o) != 0)
+        td_hs_warn(hs, "out of memory while diagnosing");
 }

@@ -43,6 +43,12 @@ int td_cli_common_option(struct td_cli *cli, int c, const char *arg);
 /* Decide cli->color from color_mode, NO_COLOR and whether out is a TTY. */
 void td_cli_resolve_color(struct td_cli *cli);
 
+struct td_handshake;
+/* Number a finished handshake and run the rule engine on it (log, pcap):
+ * a failure of the engine becomes a warning on the handshake. */
+void td_cli_diagnose(struct td_handshake *hs, unsigned *index,
+                     const char *input, bool from_log);
+
 /* Reset getopt for a new parse (commands are parsed after the globals). */
 void td_cli_reset_getopt(void);
 

@@ -56,10 +56,7 @@ struct log_run {
 static void emit(void *user, struct td_handshake *hs)
 {
     struct log_run *run = user;
-    struct td_diag_opts o = {.input = run->input, .from_log = true};
-    hs->index = run->index++;
-    if (td_diag(hs, &o) != 0)
-        td_hs_warn(hs, "out of memory while diagnosing");
+    td_cli_diagnose(hs, &run->index, run->input, true);
     td_render_handshake(run->r, run->doc, hs);
     td_hs_free(hs);
 }

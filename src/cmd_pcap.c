@@ -127,10 +127,7 @@ static bool wanted(const struct pcap_run *run, const struct td_handshake *hs)
 static void emit(void *user, struct td_handshake *hs)
 {
     struct pcap_run *run = user;
-    struct td_diag_opts o = {.input = run->input, .from_log = false};
-    hs->index = run->index++;
-    if (td_diag(hs, &o) != 0)
-        td_hs_warn(hs, "out of memory while diagnosing");
+    td_cli_diagnose(hs, &run->index, run->input, false);
     if (wanted(run, hs)) {
         td_render_handshake(run->r, run->doc, hs);
         run->shown++;
