@@ -694,9 +694,15 @@ static void test_tables_sorted(void **state)
         assert_ptr_equal(td_reg_group(td_reg_group_rows[i].id),
                          &td_reg_group_rows[i]);
         assert_true(td_reg_group_rows[i].kind <= 2);
+        assert_ptr_equal(td_reg_group_at(i), &td_reg_group_rows[i]);
     }
+    assert_int_equal(td_reg_group_count(), td_reg_group_rows_n);
+    assert_null(td_reg_group_at(td_reg_group_count()));
+    assert_int_equal(td_reg_sigalg_count(), td_reg_sigalg_rows_n);
+    assert_null(td_reg_sigalg_at(td_reg_sigalg_count()));
     for (size_t i = 0; i < td_reg_sigalg_rows_n; i++) {
         const struct td_sigalg_info *a = &td_reg_sigalg_rows[i];
+        assert_ptr_equal(td_reg_sigalg_at(i), a);
         if (i > 0)
             assert_true(td_reg_sigalg_rows[i - 1].id < a->id);
         assert_ptr_equal(td_reg_sigalg(a->id), a);

@@ -110,5 +110,9 @@ int td_reg_alert_by_name(const char *name, size_t len);
 /* Iteration for tests and tables: number of rows and the row i. */
 size_t td_reg_suite_count(void);
 const struct td_suite_info *td_reg_suite_at(size_t i);
+size_t td_reg_group_count(void);
+const struct td_group_info *td_reg_group_at(size_t i);
+size_t td_reg_sigalg_count(void);
+const struct td_sigalg_info *td_reg_sigalg_at(size_t i);
 
 #endif

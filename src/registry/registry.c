@@ -259,3 +259,23 @@ const struct td_suite_info *td_reg_suite_at(size_t i)
 {
     return i < td_reg_suite_rows_n ? &td_reg_suite_rows[i] : NULL;
 }
+
+size_t td_reg_group_count(void)
+{
+    return td_reg_group_rows_n;
+}
+
+const struct td_group_info *td_reg_group_at(size_t i)
+{
+    return i < td_reg_group_rows_n ? &td_reg_group_rows[i] : NULL;
+}
+
+size_t td_reg_sigalg_count(void)
+{
+    return td_reg_sigalg_rows_n;
+}
+
+const struct td_sigalg_info *td_reg_sigalg_at(size_t i)
+{
+    return i < td_reg_sigalg_rows_n ? &td_reg_sigalg_rows[i] : NULL;
+}
