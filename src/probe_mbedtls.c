@@ -248,7 +248,7 @@ static void drain(struct pm_conn *c)
     }
 }
 
-/* ---- parameters ---------------------------------------------------------- */
+/* ---- parameters -------------------------------------------------------- */
 
 static bool bad_version(uint16_t v)
 {
@@ -485,7 +485,7 @@ static int configure(struct pm_run *r, const struct td_pm_params *p,
     return TD_OK;
 }
 
-/* ---- connecting ---------------------------------------------------------- */
+/* ---- connecting -------------------------------------------------------- */
 
 static int resolve(const struct td_pm_params *p, struct addrinfo **res)
 {
@@ -591,7 +591,7 @@ static int connect_target(struct pm_run *r, const struct td_pm_params *p,
     return TD_ERR_NETWORK;
 }
 
-/* ---- the handshake ------------------------------------------------------- */
+/* ---- the handshake ----------------------------------------------------- */
 
 static bool is_net_error(int ret)
 {
@@ -639,7 +639,7 @@ static int run_handshake(struct pm_run *r, struct td_pm_result *out)
     return TD_OK;
 }
 
-/* ---- what happened ------------------------------------------------------- */
+/* ---- what happened ----------------------------------------------------- */
 
 /* The server's first fatal alert (else its first), and the device's. */
 static void read_alerts(struct pm_run *r, struct td_pm_result *out)
@@ -810,7 +810,7 @@ static int conclude(struct pm_run *r, const struct td_pm_params *p,
     return rc;
 }
 
-/* ---- the API --------------------------------------------------------------- */
+/* ---- the API ----------------------------------------------------------- */
 
 /* sni and the verified name differ: 2.28 cannot send one and check the
  * other, so the chain is checked after the handshake. */

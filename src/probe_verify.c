@@ -40,7 +40,7 @@
 /* mbedTLS 2.28 verify flag bits: 0x1 .. 0x80000. */
 #define PV_LAST_BIT 0x80000u
 
-/* ---- small helpers ---------------------------------------------------- */
+/* ---- small helpers ----------------------------------------------------- */
 
 /* Append printf output to the NUL-terminated buf; cuts at cap. */
 static void addf(char *buf, size_t cap, const char *fmt, ...)
@@ -79,7 +79,7 @@ static bool in_list(const mbedtls_x509_crt *list, const mbedtls_x509_crt *crt)
     return false;
 }
 
-/* ---- the callback --------------------------------------------------- */
+/* ---- the callback ------------------------------------------------------ */
 
 void td_pm_vrec_init(struct td_pm_vrec *v, struct td_pm_verify *out,
                      const mbedtls_x509_crt *ca, struct td_arena *a)
@@ -217,7 +217,7 @@ done:
     return rc;
 }
 
-/* ---- the path ----------------------------------------------------------- */
+/* ---- the path ---------------------------------------------------------- */
 
 /* Parse a DER copy through the x509 module; false when it cannot be. */
 static bool read_cert(struct td_pm_vrec *v, const uint8_t *der, size_t len,

@@ -31,7 +31,7 @@
 #define SHORT_MS 1500u      /* runs against the hostile servers */
 #define SLACK_MS 500u
 
-/* ---- helpers ------------------------------------------------------------ */
+/* ---- helpers ----------------------------------------------------------- */
 
 static uint64_t ms_now(void)
 {
@@ -214,7 +214,7 @@ static size_t load_der(const char *path, mbedtls_x509_crt *crt,
     return n;
 }
 
-/* ---- parameters and files ----------------------------------------------- */
+/* ---- parameters and files ---------------------------------------------- */
 
 static void test_usage(void **state)
 {
@@ -283,7 +283,7 @@ static void test_refused(void **state)
     td_pm_result_free(&r);
 }
 
-/* ---- openssl s_server ------------------------------------------------------- */
+/* ---- openssl s_server -------------------------------------------------- */
 
 static void test_openssl_ok(void **state)
 {
@@ -665,7 +665,7 @@ static void test_gnutls(void **state)
     stop_child(pid);
 }
 
-/* ---- a CA hierarchy with intermediates ---------------------------------- */
+/* ---- a CA hierarchy with intermediates --------------------------------- */
 
 struct chain_dir {
     char dir[64];
@@ -808,6 +808,31 @@ static void test_chains(void **state)
     assert_int_equal(r.verify.n_path, 4);
     assert_int_equal(r.hs->certs.n, 3);
     td_pm_result_free(&r);
+
+    /* not valid yet: what a device with a clock that lags sees */
+    char future_crt[128];
+    chain_path(&d, "leaf-future.crt", future_crt, sizeof(future_crt));
+    pid = start_openssl(future_crt, leaf_key, extra, &port);
+    local_params(&p, port);
+    p.ca_file = root_crt;
+    assert_int_equal(run(&p, &r), TD_OK);
+    stop_child(pid);
+    assert_int_equal(r.verdict, TD_PM_VERIFY_FAILED);
+    assert_string_equal(r.cause, "cert_time");
+    assert_int_equal(r.verify.flags, MBEDTLS_X509_BADCERT_FUTURE);
+    assert_int_equal(r.alert_sent, 46); /* certificate_unknown */
+    assert_true(r.verify.path[0].not_before > r.verify.checked_at);
+    /* the window starts with the leaf and ends with it (the CAs last) */
+    assert_int_equal(r.verify.valid_from, r.verify.path[0].not_before);
+    assert_int_equal(r.verify.valid_until, r.verify.path[0].not_after);
+    assert_int_equal(r.hs->certs.v[0].not_before_t,
+                     r.verify.path[0].not_before);
+    assert_non_null(strstr(r.verify.flag[0].detail, "never set"));
+    uint32_t live = r.verify.flags;
+    td_pm_result_free(&r);
+    static const char *const future[] = {"leaf-future.crt", "chain.crt",
+                                         NULL};
+    assert_int_equal(verify_files(&d, future, "root.crt", &v), live);
     remove_chain(&d);
 }
 
@@ -865,7 +890,7 @@ static void test_verify_chain(void **state)
     mbedtls_x509_crt_free(&crt);
 }
 
-/* ---- hostile servers: the deadline holds -------------------------------- */
+/* ---- hostile servers: the deadline holds ------------------------------- */
 
 enum behaviour {
     B_SILENT,       /* accept, read, never answer */

@@ -11,6 +11,9 @@
 #   int1.crt           intermediate signed by the root   CN=tlsdiag chain int1
 #   int2.crt           intermediate signed by int1       CN=tlsdiag chain int2
 #   leaf.crt leaf.key  server, SAN DNS:localhost, signed by int2
+#   leaf-future.crt    the same key and names, valid only from a year
+#                      from now for a year (what a device whose clock
+#                      runs late, or was never set, sees of a new one)
 #   chain.crt          int2 then int1 (what the server must send after leaf)
 #   chain-reversed.crt int1 then int2 (the wrong order)
 set -euo pipefail
@@ -62,6 +65,27 @@ key int2.key
 sign int2 "/O=tlsdiag test/CN=tlsdiag chain int2" int1 ca 0x3003
 key leaf.key
 sign leaf "/O=tlsdiag test/CN=tlsdiag chain leaf" int2 leaf 0x3004
+# `openssl ca` is the one that takes a start date
+mkdir -p newcerts
+: >index.txt
+echo 3005 >serial
+cat >ca.cnf <<EOF
+[ ca ]
+default_ca = int2
+[ int2 ]
+database = $OUT/index.txt
+new_certs_dir = $OUT/newcerts
+serial = $OUT/serial
+default_md = sha256
+policy = any
+[ any ]
+commonName = supplied
+EOF
+"${OSSL[@]}" ca -batch -config ca.cnf -cert int2.crt -keyfile int2.key \
+  -in leaf.csr -out leaf-future.crt -notext -preserveDN \
+  -startdate "$(date -u -d '+1 year' +%Y%m%d%H%M%SZ)" \
+  -enddate "$(date -u -d '+2 years' +%Y%m%d%H%M%SZ)" \
+  -extfile ext.cnf -extensions leaf 2>/dev/null
 cat int2.crt int1.crt >chain.crt
 cat int1.crt int2.crt >chain-reversed.crt
 "${OSSL[@]}" verify -CAfile root.crt -untrusted chain.crt leaf.crt >/dev/null
