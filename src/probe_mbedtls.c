@@ -44,6 +44,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -533,6 +534,11 @@ static int connect_one(const struct addrinfo *ai, uint64_t deadline,
                                        | SOCK_NONBLOCK, ai->ai_protocol);
     if (fd < 0)
         return -1;
+    /* mbedTLS writes each message of a flight on its own (ClientKeyExchange,
+     * ChangeCipherSpec, Finished): with Nagle's algorithm the later ones
+     * wait for the ACK of the first, which a delayed ACK holds ~40 ms. */
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     int err = 0;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
         err = errno;
