@@ -136,6 +136,7 @@ static void jversions(struct td_jsonw *w, const struct td_scan_result *r)
         td_jw_kint(w, "id", V->version);
         td_jw_kstr(w, "name", td_reg_name(TD_REG_VERSION, V->version, nb));
         jstate(w, "accepted", V->state);
+        kcp(w, "inferred_from", TD_REG_VERSION, V->inferred_from);
         td_jw_key(w, "answer");
         if (V->state != TD_SCAN_UNTESTED)
             janswer(w, &V->answer);
@@ -287,7 +288,11 @@ static void jmlist(struct td_jsonw *w, const char *key, enum td_reg_kind k,
         td_jw_obj_begin(w);
         td_jw_kint(w, "id", it->id);
         td_jw_kstr(w, "name", td_reg_name(k, it->id, nb));
-        td_jw_kbool(w, "device", it->device);
+        td_jw_key(w, "device");
+        if (it->maybe)
+            td_jw_null(w);
+        else
+            td_jw_bool(w, it->device);
         td_jw_kbool(w, "server", it->server);
         if (where) {
             td_jw_key(w, "server_versions");
@@ -320,6 +325,7 @@ static void jfrom(struct td_jsonw *w, const struct td_scan_view *v,
     else
         td_jw_null(w);
     kcp(w, "version", TD_REG_VERSION, m->version);
+    td_jw_kbool(w, "version_depends_on_device_minimum", m->version_maybe);
     td_jw_key(w, "cipher_suite");
     if (m->has_suite)
         cp(w, TD_REG_SUITE, m->suite);
@@ -597,6 +603,9 @@ static void tversions(const struct txt *t, const struct td_scan_result *r)
         if (!yes && V->state != TD_SCAN_UNTESTED)
             out(t, "%*s%s", 10 - (int)strlen(yes_no(t, V->state)), "",
                 answer_text(&V->answer, ab, sizeof(ab)));
+        if (V->inferred_from)
+            out(t, " to the %s hello", td_reg_name(TD_REG_VERSION,
+                                                   V->inferred_from, nb));
         out(t, "\n");
     }
 }
@@ -830,8 +839,9 @@ static void mtable(const struct txt *t, const char *title,
     for (size_t i = 0; i < l->n; i++) {
         const struct td_scan_mitem *it = &l->v[i];
         bool both = it->device && it->server;
-        out(t, "    %s0x%04x  %-44s %-7s %-6s%s\n", both ? GREEN(t) : "",
-            it->id, td_reg_name(kind, it->id, nb), it->device ? "yes" : "-",
+        out(t, "    %s0x%04x  %-44s %-7s %s%s\n", both ? GREEN(t) : "",
+            it->id, td_reg_name(kind, it->id, nb),
+            it->maybe ? "maybe" : it->device ? "yes" : "-",
             it->server ? "yes" : "-", both ? RESET(t) : "");
     }
 }
@@ -845,8 +855,9 @@ static void tfrom_summary(const struct txt *t, const struct td_scan_match *m,
         out(t, "%s\n", answer_text(&r->device_answer, ab, sizeof(ab)));
     }
     out_label(t, 2, "version");
-    out(t, "%s\n", m->version ? td_reg_name(TD_REG_VERSION, m->version, nb)
-                              : "none in common");
+    out(t, "%s%s\n", m->version ? td_reg_name(TD_REG_VERSION, m->version, nb)
+                                : "none in common",
+        m->version_maybe ? " (if the device's minimum allows it)" : "");
     out_label(t, 2, "cipher suite");
     out(t, "%s\n", m->has_suite ? td_reg_name(TD_REG_SUITE, m->suite, nb)
                                 : "none in common");

@@ -810,13 +810,42 @@ static void job_version_rest(struct scan *s, void *arg)
     version_chain_rest(arg);
 }
 
-/* Versions below TLS 1.2: first step, then the rest. */
-static void job_old_version(struct scan *s, void *arg)
+/* A hello refused outright: an alert that is not about its form. */
+static bool refusal(const struct td_scan_answer *a)
 {
-    (void)s;
-    struct chain *c = arg;
-    (void)chain_step(c);
-    version_chain_rest(c);
+    return a->result == TD_PN_ALERT && !odd_answer(a);
+}
+
+/* Versions below TLS 1.2, highest first, each hello the first step of
+ * its suite list.  A server answers with the highest version it has up
+ * to the client's (RFC 5246 E.1, RFC 4346 E.1, RFC 2246 E.1), so a hello
+ * it refuses outright tells that no lower version is there either: those
+ * are marked refused without a connection of their own. */
+static void job_old_versions(struct scan *s, void *arg)
+{
+    struct chain *v = arg;          /* the five version chains */
+    const struct td_scan_answer *no = NULL;
+    uint16_t no_from = 0;
+    if (refusal(&s->r->versions[3].answer)) {
+        no = &s->r->versions[3].answer;
+        no_from = 0x0303;
+    }
+    for (int i = 2; i >= 0; i--) {
+        struct td_scan_version *V = &s->r->versions[i];
+        version_chain_init(&v[i], s, V->version);
+        if (no) {
+            V->state = TD_SCAN_NO;
+            V->answer = *no;
+            V->inferred_from = no_from;
+            continue;
+        }
+        (void)chain_step(&v[i]);
+        version_chain_rest(&v[i]);
+        if (v[i].steps && refusal(&V->answer)) {
+            no = &V->answer;
+            no_from = V->version;
+        }
+    }
 }
 
 static void spec_groups12(struct chain *c, const uint16_t *v, size_t n,
@@ -1299,10 +1328,7 @@ static void phase2(struct scan *s, struct chains *ch)
         add_job(jobs, &nj, job_version_rest, s, &ch->v[3]);
     else
         version_state(&ch->v[3]);
-    for (int i = 0; i < 3; i++) {
-        version_chain_init(&ch->v[i], s, (uint16_t)(0x0300 + i));
-        add_job(jobs, &nj, job_old_version, s, &ch->v[i]);
-    }
+    add_job(jobs, &nj, job_old_versions, s, ch->v);
     if (s->legacy_max)
         add_job(jobs, &nj, job_groups12, s, &ch->groups12);
     if (s->has13)

@@ -45,30 +45,34 @@ static void count_common(struct td_scan_mlist *l)
         l->common += l->v[i].device && l->v[i].server;
 }
 
-/* A hello with supported_versions offers exactly those (RFC 8446 4.2.1);
- * one without offers legacy_version and, as far as the hello tells,
- * every version below it down to TLS 1.0 (RFC 5246 E.1). */
-static bool device_offers_version(const struct td_client_hello *ch,
-                                  uint16_t v)
-{
-    if (ch->versions.n)
-        return has16(ch->versions.v, ch->versions.n, v);
-    if (v == 0x0300)
-        return ch->legacy_version == 0x0300;
-    return v <= ch->legacy_version;
-}
-
+/* A hello with supported_versions offers exactly those (RFC 8446
+ * 4.2.1).  One without names only its highest version: the server may
+ * answer with any lower one (RFC 5246 E.1), and whether the device takes
+ * it depends on its configured minimum, which the hello does not carry. */
 static void match_versions(const struct td_scan_result *r,
                            const struct td_client_hello *ch,
                            struct td_scan_match *m)
 {
+    uint16_t maybe = 0;
     for (int i = TD_SCAN_NVERSIONS - 1; i >= 0; i--) {
         const struct td_scan_version *V = &r->versions[i];
         struct td_scan_mitem *it = madd(&m->versions, V->version);
-        it->device = device_offers_version(ch, V->version);
+        if (ch->versions.n) {
+            it->device = has16(ch->versions.v, ch->versions.n, V->version);
+        } else {
+            it->device = V->version == ch->legacy_version;
+            it->maybe = V->version < ch->legacy_version
+                        && V->version >= 0x0300;
+        }
         it->server = V->state == TD_SCAN_YES;
         if (it->device && it->server && !m->version)
             m->version = V->version;
+        if (it->maybe && it->server && !maybe)
+            maybe = V->version;
+    }
+    if (!m->version && maybe) {
+        m->version = maybe;
+        m->version_maybe = true;
     }
     count_common(&m->versions);
 }

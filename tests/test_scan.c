@@ -341,6 +341,32 @@ static void test_match_nothing_common(void **state)
     td_hs_free(hs);
 }
 
+static void test_match_version_maybe(void **state)
+{
+    (void)state;
+    static const uint16_t dev[] = {0x002f};
+    struct td_handshake *hs = device(dev, 1, NULL, 0);
+    static struct td_scan_result r;
+    static struct td_scan_match m;
+    server(&r, TD_SCAN_ORDER_SERVER);
+    r.versions[3].state = TD_SCAN_NO;
+    r.versions[4].state = TD_SCAN_NO;
+    r.versions[2].state = TD_SCAN_YES;
+    r.versions[2].suites.v[0] = 0x002f;
+    r.versions[2].suites.n = 1;
+    td_scan_match(&r, hs->ch, &m);
+    /* a TLS 1.2 hello: TLS 1.1 works only if the device's minimum
+     * allows it, which the hello does not say */
+    assert_int_equal(m.version, 0x0302);
+    assert_true(m.version_maybe);
+    const struct td_scan_mitem *it = item(&m.versions, 0x0302);
+    assert_true(it && it->maybe && !it->device && it->server);
+    assert_true(m.has_suite);
+    assert_int_equal(m.suite, 0x002f);
+    td_scan_result_free(&r);
+    td_hs_free(hs);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -386,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_match_server_order),
         cmocka_unit_test(test_match_client_order),
         cmocka_unit_test(test_match_nothing_common),
+        cmocka_unit_test(test_match_version_maybe),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_unreachable),
     };

@@ -7,8 +7,9 @@
  * result is a struct the renderers read.
  *
  * How few connections (details in scan.c):
- *   - versions: one hello per version; the hello that finds a version is
- *     also the first step of its suite list;
+ *   - versions: one hello per version, highest first; the hello that
+ *     finds a version is also the first step of its suite list, and one
+ *     refused outright answers for every lower version (RFC 5246 E.1);
  *   - suites, groups, signature schemes: elimination.  Offer every
  *     candidate, note the one the server picks, offer the rest again, until
  *     the server refuses: n accepted values cost n + 1 connections and come
@@ -125,6 +126,11 @@ struct td_scan_version {
     uint16_t version;           /* 0x0300 .. 0x0304 */
     uint8_t state;              /* enum td_scan_state */
     struct td_scan_answer answer;   /* to the first hello of this version */
+    /* 0: answer is this version's own hello's.  Else the version of the
+     * higher hello whose refusal told this one too (a server answers with
+     * the highest version it has up to the client's, RFC 5246 E.1), and
+     * answer is that hello's. */
+    uint16_t inferred_from;
     struct td_scan_list suites;
 };
 
@@ -243,6 +249,9 @@ int td_scan_version_index(uint16_t version);
 struct td_scan_mitem {
     uint16_t id;
     bool device;                /* the device offers it */
+    bool maybe;                 /* versions below the highest of a hello
+                                   without supported_versions: the hello
+                                   does not say which the device takes */
     bool server;                /* the server accepts it */
     uint8_t where;              /* suites: bit i set for versions[i] */
 };
@@ -259,6 +268,7 @@ struct td_scan_match {
     struct td_scan_mlist groups;
     struct td_scan_mlist sigalgs;
     uint16_t version;           /* highest common version; 0 none */
+    bool version_maybe;         /* only a `maybe` version is common */
     uint16_t suite;             /* what the server would pick; 0 none */
     bool has_suite;
     uint16_t group;             /* ECDHE group it would use; 0 none */
