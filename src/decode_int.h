@@ -61,6 +61,8 @@ int td_hs_server_hello(const struct td_msgctx *m);
 int td_hs_certificate(const struct td_msgctx *m, int dir, bool tls13);
 int td_hs_server_key_exchange(const struct td_msgctx *m);
 int td_hs_certificate_request(const struct td_msgctx *m, bool tls13);
+int td_hs_encrypted_extensions(const struct td_msgctx *m);
+int td_hs_certificate_verify(const struct td_msgctx *m, int dir);
 /* SSLv2 CLIENT-HELLO body (after the 2-byte record header). */
 int td_hs_sslv2_client_hello(const struct td_msgctx *m);
 

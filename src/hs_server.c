@@ -309,6 +309,102 @@ int td_hs_server_key_exchange(const struct td_msgctx *m)
     return 0;
 }
 
+/* Distinguished names in a certificate_authorities extension (RFC 8446
+ * 4.2.4): DistinguishedName authorities<3..2^16-1>, each opaque
+ * DistinguishedName<1..2^16-1>. */
+static size_t count_dns(struct td_cur *c)
+{
+    size_t n = 0;
+    while (td_cur_left(c) > 0) {
+        struct td_cur dn;
+        if (!td_cur_vec(c, 2, 1, 65535, &dn))
+            break;
+        n++;
+    }
+    return n;
+}
+
+/* TLS 1.3 CertificateRequest body (RFC 8446 4.3.2): the requirements
+ * travel as extensions; signature_algorithms must be among them. */
+static int cert_request_13(struct td_handshake *hs,
+                           struct td_cert_request *cr, struct td_cur *c)
+{
+    struct td_cur ctx, cas;
+    td_extvec exts = {0};
+    if (!td_cur_vec(c, 1, 0, 255, &ctx)) {
+        td_dec_stop(hs, c, "CertificateRequest",
+                    "certificate_request_context");
+        return 0;
+    }
+    bool whole = td_read_extensions(hs, c, &exts, "CertificateRequest");
+    const struct td_ext *e = td_ext_find(&exts, TD_EXT_SIGNATURE_ALGORITHMS);
+    if (e)
+        td_parse_u16_list(e->data, e->len, 2, &hs->arena, &cr->sigalgs);
+    else if (whole)
+        td_hs_warn(hs, "CertificateRequest without signature_algorithms "
+                   "(RFC 8446 4.3.2 requires it)");
+    e = td_ext_find(&exts, TD_EXT_CERTIFICATE_AUTHORITIES);
+    struct td_cur ec;
+    if (e) {
+        td_cur_init(&ec, e->data, e->len, 0);
+        if (td_cur_vec(&ec, 2, 3, 65535, &cas))
+            cr->ca_names = count_dns(&cas);
+    }
+    return 0;
+}
+
+/* EncryptedExtensions (RFC 8446 4.3.1): Extension extensions<0..2^16-1>;
+ * what the server answers beyond the ServerHello (server_name ack, ALPN,
+ * max_fragment_length, record_size_limit, supported_groups...).  The
+ * message is copied into the arena: the extensions point into it. */
+int td_hs_encrypted_extensions(const struct td_msgctx *m)
+{
+    struct td_handshake *hs = m->hs;
+    if (hs->has_encrypted_extensions) {
+        td_hs_warn(hs, "a second EncryptedExtensions message: ignored");
+        return 0;
+    }
+    uint8_t *raw = td_arena_memdup(&hs->arena, m->msg, m->len);
+    if (!raw)
+        return TD_ERR_NOMEM;
+    struct td_msgctx copy = *m;
+    copy.msg = raw;
+    bool cut;
+    size_t body = msg_body(&copy, &cut);
+    struct td_cur c;
+    td_cur_init(&c, raw + 4, body, m->base + 4);
+    hs->has_encrypted_extensions = true;
+    if (td_read_extensions(hs, &c, &hs->encrypted_extensions,
+                           "EncryptedExtensions")
+        && !td_cur_end(&c))
+        td_hs_warn(hs, "EncryptedExtensions: %zu bytes after the extensions",
+                   td_cur_left(&c));
+    return 0;
+}
+
+/* CertificateVerify (RFC 8446 4.4.3; RFC 5246 7.4.8 has the same head):
+ *   SignatureScheme algorithm; opaque signature<0..2^16-1>;
+ * The server's scheme is kept: it says which of the client's
+ * signature_algorithms the server's key could use. */
+int td_hs_certificate_verify(const struct td_msgctx *m, int dir)
+{
+    struct td_handshake *hs = m->hs;
+    bool cut;
+    size_t body = msg_body(m, &cut);
+    struct td_cur c, sig;
+    uint16_t alg;
+    td_cur_init(&c, m->msg + 4, body, m->base + 4);
+    if (!td_cur_u16(&c, &alg)) {
+        td_dec_stop(hs, &c, "CertificateVerify", "algorithm");
+        return 0;
+    }
+    if (dir == TD_DIR_SERVER)
+        hs->cert_verify_sigalg = alg;
+    if (!td_cur_vec(&c, 2, 0, 65535, &sig))
+        td_dec_stop(hs, &c, "CertificateVerify", "signature");
+    return 0;
+}
+
 /* CertificateRequest, TLS 1.2 (RFC 5246 7.4.4):
  *   ClientCertificateType certificate_types<1..2^8-1>;
  *   SignatureAndHashAlgorithm supported_signature_algorithms<2^16-1>;
@@ -325,18 +421,8 @@ int td_hs_certificate_request(const struct td_msgctx *m, bool tls13)
     td_cur_init(&c, m->msg + 4, body, m->base + 4);
     cr->present = true;
     cr->where = m->where ? *m->where : (struct td_evidence){0};
-    if (tls13) {
-        struct td_cur ctx;
-        td_extvec exts = {0};
-        if (!td_cur_vec(&c, 1, 0, 255, &ctx)
-            || !td_read_extensions(hs, &c, &exts, "CertificateRequest"))
-            return 0;
-        const struct td_ext *e = td_ext_find(&exts,
-                                             TD_EXT_SIGNATURE_ALGORITHMS);
-        if (e)
-            td_parse_u16_list(e->data, e->len, 2, &hs->arena, &cr->sigalgs);
-        return 0;
-    }
+    if (tls13)
+        return cert_request_13(hs, cr, &c);
     struct td_cur types, algs, cas;
     if (!td_cur_vec(&c, 1, 1, 255, &types)) {
         td_dec_stop(hs, &c, "CertificateRequest", "certificate_types");

@@ -10,7 +10,10 @@
  *   model lives in an arena with a cap).
  * - After every read the model is checked for an end: alert, HRR, a
  *   complete TLS 1.2 flight (ServerHelloDone, RFC 5246 7.3), or for TLS
- *   1.3 the first encrypted record after the ServerHello (RFC 8446 2).
+ *   1.3 the first encrypted record after the ServerHello (RFC 8446 2);
+ *   with the hello's key shares, the TLS 1.3 reader (tls13read.h) is fed
+ *   the same bytes and the flight ends when it is done (server Finished,
+ *   alert, error).
  * - getaddrinfo() is the one step the deadline cannot bound (the
  *   resolver has its own timeouts); numeric literals skip DNS.
  */
@@ -32,6 +35,7 @@
 #include "decode_int.h"
 #include "tlsdiag/decode.h"
 #include "tlsdiag/err.h"
+#include "tlsdiag/tls13read.h"
 
 #define PN_ARENA_CAP (8u * 1024u * 1024u)
 #define PN_READ_CHUNK 16384u
@@ -180,12 +184,21 @@ fail:
 }
 
 /* The server's answer is over when the model shows one of the ends. */
+/* A warning alert (unrecognized_name 112 before the ServerHello, say)
+ * does not end the answer: the server goes on (RFC 6066 3, RFC 5246
+ * 7.2).  Only a plain or decrypted level 1 is a warning. */
+static bool warning(const struct td_alert *al)
+{
+    return al->level == 1;
+}
+
 static bool answer_over(const struct td_tls_session *s,
-                        struct td_pn_attempt *a)
+                        struct td_pn_attempt *a, const struct td_t13r *t13)
 {
     const struct td_handshake *hs = s->hs;
     for (size_t i = 0; i < hs->alerts.n; i++) {
-        if (hs->alerts.v[i].from == TD_DIR_SERVER) {
+        if (hs->alerts.v[i].from == TD_DIR_SERVER
+            && !warning(&hs->alerts.v[i])) {
             a->end = TD_PN_END_ALERT;
             return true;
         }
@@ -209,7 +222,8 @@ static bool answer_over(const struct td_tls_session *s,
             a->end = TD_PN_END_NOT_TLS;
             return true;
         }
-        if (e->kind == TD_EV_ALERT) {
+        if (e->kind == TD_EV_ALERT && !(e->alert_level == 1
+                                         && !e->encrypted)) {
             a->end = TD_PN_END_ALERT;
             return true;
         }
@@ -218,8 +232,10 @@ static bool answer_over(const struct td_tls_session *s,
         else if (after_sh && s->tls13
                  && (e->kind == TD_EV_APPDATA
                      || e->kind == TD_EV_ENCRYPTED_HS)) {
+            if (t13 && !td_t13r_done(t13))
+                return false;   /* the reader wants the whole flight */
             a->end = TD_PN_END_FLIGHT;
-            a->flight_complete = true;
+            a->flight_complete = !t13 || t13->end == TD_T13R_FINISHED;
             return true;
         }
     }
@@ -235,18 +251,30 @@ static void add_end_event(struct td_handshake *hs, int kind)
 static void classify(struct td_pn_attempt *a)
 {
     const struct td_handshake *hs = a->hs;
+    const struct td_alert *warn = NULL;
     for (size_t i = 0; i < hs->alerts.n; i++) {
         const struct td_alert *al = &hs->alerts.v[i];
-        if (al->from == TD_DIR_SERVER) {
+        if (al->from == TD_DIR_SERVER && warning(al) && !warn)
+            warn = al;
+        if (al->from == TD_DIR_SERVER && !warning(al)) {
             a->result = TD_PN_ALERT;
-            a->alert = al->encrypted ? -1 : al->description;
-            a->alert_level = al->encrypted ? 0 : al->level;
+            /* An encrypted alert has a level once decrypted. */
+            bool unread = al->encrypted && al->level == 0;
+            a->alert = unread ? -1 : al->description;
+            a->alert_level = unread ? 0 : al->level;
             return;
         }
     }
     if (hs->sh || hs->hrr) {
         a->result = TD_PN_SERVER_HELLO;
         a->hrr = hs->hrr != NULL;
+        return;
+    }
+    if (warn) {
+        /* only a warning, then the server stopped */
+        a->result = TD_PN_ALERT;
+        a->alert = warn->description;
+        a->alert_level = 1;
         return;
     }
     switch (a->end) {
@@ -293,7 +321,7 @@ static int send_all(int fd, const uint8_t *p, size_t n, uint64_t deadline,
 /* Read until the answer is over; sets a->end. */
 static int read_answer(int fd, struct td_tls_session *s,
                        struct td_pn_attempt *a, size_t cap,
-                       uint64_t deadline)
+                       uint64_t deadline, struct td_t13r *t13)
 {
     uint8_t buf[PN_READ_CHUNK];
     for (;;) {
@@ -336,9 +364,11 @@ static int read_answer(int fd, struct td_tls_session *s,
         struct td_evidence where = {.offset = a->received + 1};
         a->received += (size_t)got;
         int rc = td_tls_feed(s, TD_DIR_SERVER, buf, (size_t)got, &where);
+        if (!rc && t13)
+            rc = td_t13r_feed(t13, buf, (size_t)got);
         if (rc)
             return rc;
-        if (answer_over(s, a))
+        if (answer_over(s, a, t13))
             return TD_OK;
     }
 }
@@ -371,6 +401,27 @@ void td_pn_attempt_free(struct td_pn_attempt *a)
         td_hs_free(a->hs);
     free(a->rx);
     memset(a, 0, sizeof(*a));
+}
+
+/* The TLS 1.3 reader over the hello as the decoder saw it (its
+ * ClientHello message is the transcript's first).  A hello it cannot use
+ * is a warning, and the probe goes on without it.  Errors: TD_ERR_NOMEM. */
+static int start_tls13(const struct td_pn_opts *o, struct td_handshake *hs,
+                       struct td_t13r *t13, bool *started)
+{
+    const struct td_client_hello *ch = hs->ch;
+    int rc = TD_ERR_USAGE;
+    if (ch && ch->raw && ch->complete && !ch->sslv2)
+        rc = td_t13r_init(t13, o->key_shares, o->n_key_shares, ch->raw,
+                          ch->raw_len, hs);
+    if (rc == TD_ERR_NOMEM)
+        return rc;
+    if (rc)
+        td_hs_warn(hs, "probe: the TLS 1.3 flight will not be read (the "
+                   "hello is not one whole ClientHello, or a key share is "
+                   "unusable)");
+    *started = rc == TD_OK;
+    return TD_OK;
 }
 
 int td_pn_probe(const struct td_pn_opts *o, const uint8_t *hello, size_t n,
@@ -420,6 +471,10 @@ int td_pn_probe(const struct td_pn_opts *o, const uint8_t *hello, size_t n,
     struct td_tls_session s;
     td_tls_init(&s, hs);
     rc = td_tls_feed(&s, TD_DIR_CLIENT, hello, n, NULL);
+    struct td_t13r t13;
+    bool reading13 = false;
+    if (!rc && o->n_key_shares)
+        rc = start_tls13(o, hs, &t13, &reading13);
     int serr = rc ? 0 : send_all(fd, hello, n, deadline, &out->sent);
     if (rc) {
         /* out of memory while decoding our own hello */
@@ -428,9 +483,16 @@ int td_pn_probe(const struct td_pn_opts *o, const uint8_t *hello, size_t n,
     } else {
         /* A send error (EPIPE, ECONNRESET) may leave an answer queued
          * (an alert before the close): read what is there. */
-        rc = read_answer(fd, &s, out, cap, deadline);
+        rc = read_answer(fd, &s, out, cap, deadline,
+                         reading13 ? &t13 : NULL);
     }
     close(fd);
+    if (reading13) {
+        td_t13r_finish(&t13);
+        out->tls13_end = t13.end;
+        out->tls13_decrypted = hs->tls13_flight_read && hs->tls13_finished_ok;
+        td_t13r_free(&t13);
+    }
     if (!rc) {
         if (out->end == TD_PN_END_FIN)
             add_end_event(hs, TD_EV_CLOSE);

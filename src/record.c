@@ -166,6 +166,10 @@ int td_decode_handshake_msg(struct td_handshake *hs, int dir,
                           record_version, where};
     if (len < 4)
         return 0;
+    /* Certificate and CertificateRequest changed form in TLS 1.3 (RFC
+     * 8446 4.4.2, 4.3.2); the ServerHello says which one follows. */
+    bool tls13 = hs->sh && (hs->sh->selected_version == TD_TLS13
+                            || (hs->sh->version & 0xff00) == 0x7f00);
     int rc = 0;
     switch (msg[0]) {
     case TD_HS_CLIENT_HELLO:
@@ -175,13 +179,19 @@ int td_decode_handshake_msg(struct td_handshake *hs, int dir,
         rc = td_hs_server_hello(&m);
         break;
     case TD_HS_CERTIFICATE:
-        rc = td_hs_certificate(&m, dir, false);
+        rc = td_hs_certificate(&m, dir, tls13);
         break;
     case TD_HS_SERVER_KEY_EXCHANGE:
         rc = td_hs_server_key_exchange(&m);
         break;
     case TD_HS_CERTIFICATE_REQUEST:
-        rc = td_hs_certificate_request(&m, false);
+        rc = td_hs_certificate_request(&m, tls13);
+        break;
+    case TD_HS_ENCRYPTED_EXTENSIONS:
+        rc = td_hs_encrypted_extensions(&m);
+        break;
+    case TD_HS_CERTIFICATE_VERIFY:
+        rc = td_hs_certificate_verify(&m, dir);
         break;
     case TD_HS_SERVER_HELLO_DONE:
         hs->server_hello_done = true;

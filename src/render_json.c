@@ -41,12 +41,11 @@ static void codepoints(struct td_jsonw *w, const char *key,
     td_jw_arr_end(w);
 }
 
-static void extensions(struct td_jsonw *w, const td_extvec *v,
-                       bool from_server)
+static void ext_array(struct td_jsonw *w, const td_extvec *v,
+                      bool from_server)
 {
     char nb[TD_REG_NAMEBUF];
     char detail[512];
-    td_jw_key(w, "extensions");
     td_jw_arr_begin(w);
     for (size_t i = 0; i < v->n; i++) {
         const struct td_ext *e = &v->v[i];
@@ -60,6 +59,38 @@ static void extensions(struct td_jsonw *w, const td_extvec *v,
         td_jw_obj_end(w);
     }
     td_jw_arr_end(w);
+}
+
+static void extensions(struct td_jsonw *w, const td_extvec *v,
+                       bool from_server)
+{
+    td_jw_key(w, "extensions");
+    ext_array(w, v, from_server);
+}
+
+/* What only the decrypted TLS 1.3 server flight shows; each key only when
+ * it was read. */
+static void tls13_flight(struct td_jsonw *w, const struct td_handshake *hs)
+{
+    if (hs->has_encrypted_extensions) {
+        td_jw_key(w, "encrypted_extensions");
+        ext_array(w, &hs->encrypted_extensions, true);
+    }
+    if (hs->cert_verify_sigalg) {
+        td_jw_key(w, "certificate_verify");
+        td_jw_obj_begin(w);
+        td_jw_key(w, "signature_algorithm");
+        codepoint(w, TD_REG_SIGALG, hs->cert_verify_sigalg);
+        td_jw_obj_end(w);
+    }
+    if (hs->tls13_decrypted) {
+        td_jw_key(w, "tls13_flight");
+        td_jw_obj_begin(w);
+        td_jw_kbool(w, "decrypted", true);
+        td_jw_kbool(w, "complete", hs->tls13_flight_read);
+        td_jw_kbool(w, "finished_verified", hs->tls13_finished_ok);
+        td_jw_obj_end(w);
+    }
 }
 
 static void evidence(struct td_jsonw *w, const struct td_evidence *ev)
@@ -373,24 +404,27 @@ static void json_handshake(struct td_render *r, struct td_doc *d,
                    (int64_t)hs->cert_request.ca_names);
         td_jw_obj_end(w);
     }
+    tls13_flight(w, hs);
     td_jw_key(w, "alerts");
     td_jw_arr_begin(w);
     for (size_t i = 0; i < hs->alerts.n; i++) {
         const struct td_alert *a = &hs->alerts.v[i];
         td_jw_obj_begin(w);
         td_jw_kstr(w, "from", td_dir_name((enum td_dir)a->from));
+        /* Encrypted with a level: decrypted by the TLS 1.3 reader. */
+        bool unread = a->encrypted && a->level == 0;
         td_jw_key(w, "level");
-        if (a->encrypted)
+        if (unread)
             td_jw_null(w);
         else
             td_jw_int(w, a->level);
         td_jw_key(w, "description");
-        if (a->encrypted)
+        if (unread)
             td_jw_null(w);
         else
             td_jw_int(w, a->description);
         td_jw_key(w, "name");
-        if (a->encrypted)
+        if (unread)
             td_jw_null(w);
         else
             td_jw_str(w, td_reg_name(TD_REG_ALERT, a->description, nb));
@@ -435,7 +469,9 @@ static void json_handshake(struct td_render *r, struct td_doc *d,
         if (e->kind == TD_EV_HANDSHAKE)
             td_jw_kstr(w, "type", td_reg_name(TD_REG_HS_TYPE, e->hs_type,
                                               nb));
-        if (e->kind == TD_EV_ALERT && !e->encrypted) {
+        if (e->kind == TD_EV_HANDSHAKE && e->encrypted)
+            td_jw_kbool(w, "decrypted", true);
+        if (e->kind == TD_EV_ALERT && (!e->encrypted || e->alert_level)) {
             td_jw_kint(w, "level", e->alert_level);
             td_jw_kint(w, "description", e->alert_desc);
         }

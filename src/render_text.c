@@ -249,6 +249,25 @@ static void print_certs(const struct txt *t, const td_certvec *v,
     }
 }
 
+/* What only the decrypted TLS 1.3 server flight shows. */
+static void print_tls13_flight(const struct txt *t,
+                               const struct td_handshake *hs)
+{
+    char nb[TD_REG_NAMEBUF];
+    if (hs->has_encrypted_extensions) {
+        out(t, "%sEncryptedExtensions%s (decrypted)\n", BOLD(t), RESET(t));
+        ext_list(t, &hs->encrypted_extensions, true);
+    }
+    if (hs->cert_verify_sigalg)
+        out(t, "%sCertificateVerify%s signed with %s (0x%04x)\n", BOLD(t),
+            RESET(t), td_reg_name(TD_REG_SIGALG, hs->cert_verify_sigalg, nb),
+            hs->cert_verify_sigalg);
+    if (hs->tls13_flight_read)
+        out(t, "%sFinished%s %s\n", BOLD(t), RESET(t),
+            hs->tls13_finished_ok ? "verified (the flight was read whole)"
+                                  : "does not verify");
+}
+
 static void print_details(const struct txt *t, const struct td_handshake *hs)
 {
     char nb[TD_REG_NAMEBUF];
@@ -282,13 +301,14 @@ static void print_details(const struct txt *t, const struct td_handshake *hs)
                       &hs->cert_request.sigalgs);
         field(t, 2, "CA names", "%zu", hs->cert_request.ca_names);
     }
+    print_tls13_flight(t, hs);
     if (hs->server_hello_done)
         out(t, "%sServerHelloDone%s\n", BOLD(t), RESET(t));
     if (hs->client_certs.n)
         print_certs(t, &hs->client_certs, "client");
     for (size_t i = 0; i < hs->alerts.n; i++) {
         const struct td_alert *a = &hs->alerts.v[i];
-        if (a->encrypted) {
+        if (a->encrypted && a->level == 0) {
             out(t, "%sAlert%s from the %s: encrypted (level and "
                 "description cannot be read)\n", BOLD(t), RESET(t),
                 td_dir_name((enum td_dir)a->from));
@@ -445,8 +465,13 @@ static void ladder(const struct txt *t, const struct td_handshake *hs)
                      e->length);
             break;
         case TD_EV_ALERT:
-            if (e->encrypted)
+            if (e->encrypted && e->alert_level == 0)
                 snprintf(label, sizeof(label), "Alert (encrypted)");
+            else if (e->encrypted)
+                snprintf(label, sizeof(label), "Alert %s %s (%u), decrypted",
+                         e->alert_level == 2 ? "fatal" : "warning",
+                         td_reg_name(TD_REG_ALERT, e->alert_desc, nb),
+                         e->alert_desc);
             else
                 snprintf(label, sizeof(label), "Alert %s %s (%u)",
                          e->alert_level == 2 ? "fatal" : "warning",

@@ -288,6 +288,15 @@ struct td_handshake {
     struct td_server_key_exchange ske;
     struct td_cert_request cert_request;
     bool server_hello_done;
+    /* TLS 1.3: what only the decrypted server flight shows (tls13read.h).
+     * An alert it decrypted is in alerts with encrypted set and a level. */
+    bool has_encrypted_extensions;
+    td_extvec encrypted_extensions;     /* RFC 8446 4.3.1, wire order */
+    uint16_t cert_verify_sigalg;        /* server CertificateVerify scheme
+                                           (4.4.3); 0 when not seen */
+    bool tls13_decrypted;       /* a record was opened with the keys */
+    bool tls13_flight_read;     /* ... up to the server Finished */
+    bool tls13_finished_ok;     /* which verified (4.4.4) */
     td_alertvec alerts;
     td_mberrvec errors;
     td_eventvec events;

@@ -4,8 +4,10 @@
  * an IPv4/IPv6 literal, or an explicit --connect-to address), sends the
  * given bytes once and reads what the server answers until the first of:
  * a complete server flight (ServerHello .. ServerHelloDone for TLS <= 1.2;
- * ServerHello and the first encrypted record for TLS 1.3; a
- * HelloRetryRequest), an alert, FIN, RST, bytes that are not TLS, the byte
+ * ServerHello and the first encrypted record for TLS 1.3, or with the
+ * hello's key shares the whole encrypted flight up to the server Finished
+ * (tls13read.h); a HelloRetryRequest), an alert, FIN, RST, bytes that are
+ * not TLS, the byte
  * cap, or the overall deadline (one deadline for connect, send and every
  * read: a server dripping one byte a second cannot stretch it).  One
  * connection carries one hello; a HelloRetryRequest is reported, not
@@ -23,6 +25,8 @@
 #include <stdint.h>
 
 #include "tlsdiag/model.h"
+
+struct td_tls13_ks;
 
 #define TD_PN_DEFAULT_PORT 443
 #define TD_PN_DEFAULT_TIMEOUT_MS 5000u
@@ -58,6 +62,12 @@ struct td_pn_opts {
     unsigned timeout_ms;        /* overall deadline; 0: 5000 */
     size_t max_bytes;           /* answer cap; 0: 256 KiB */
     int family;                 /* AF_UNSPEC (0), AF_INET, AF_INET6 */
+    /* The key pairs of the hello's key_share entries (tls13.h): with
+     * them a ServerHello selecting TLS 1.3 is read on through the
+     * encrypted flight until the server Finished, an alert, an error, the
+     * byte cap or the deadline.  NULL: stop at the first encrypted record. */
+    const struct td_tls13_ks *key_shares;
+    size_t n_key_shares;
 };
 
 struct td_pn_attempt {
@@ -73,6 +83,10 @@ struct td_pn_attempt {
     uint64_t elapsed_ms;        /* connect to end */
     uint8_t *rx;                /* the bytes read (malloc, received bytes) */
     struct td_handshake *hs;    /* decoded exchange; td_pn_attempt_free */
+    bool tls13_decrypted;       /* the TLS 1.3 flight was read up to a
+                                   server Finished that verified */
+    uint8_t tls13_end;          /* enum td_t13r_end (tls13read.h); 0
+                                   (running) when no key shares were given */
 };
 
 /* Split "HOST[:PORT]", "[V6]:PORT" or a bare IPv6 literal into host (NUL

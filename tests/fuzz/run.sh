@@ -28,6 +28,15 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
             done ;;
         x509)
             cp "$here"/../data/x509/*.der "$work/$name/" 2>/dev/null || true ;;
+        reply)
+            # fuzz_reply reads a mode byte (0: the TLS 1.3 reader alone,
+            # 1: beside the record-layer decoder) and a chunk byte.
+            for f in "$here"/../../captures/records/*.bin; do
+                [ -f "$f" ] || continue
+                b=$(basename "$f")
+                { printf '\000\377'; cat "$f"; } > "$work/$name/r0-$b"
+                { printf '\001\037'; cat "$f"; } > "$work/$name/r1-$b"
+            done ;;
         pcap)
             # fuzz_pcap reads a mode byte first (0: a pcap file)
             for f in "$here"/../../captures/*.pcap; do
