@@ -1,7 +1,8 @@
 # Makefile - wrapper around CMake.  The build lives in build/ (an in-source
 # CMake run would overwrite this file).
 #
-#   make demo    install missing packages, build, decode a bundled capture
+#   make demo    install missing packages, build, decode a bundled capture,
+#                probe a local server with a recorded device log
 #   make test    install missing packages, build, run every test (ctest)
 #   make asan    the whole suite under AddressSanitizer + UBSan (build-asan/)
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (build-fuzz/)
@@ -50,6 +51,8 @@ demo: build
 	@echo
 	@echo '$$ tlsdiag log captures/logs/seed-stm32-google-sni.log'
 	@./build/tlsdiag log captures/logs/seed-stm32-google-sni.log || true
+	@echo
+	@sh tests/tools/demo-probe.sh ./build/tlsdiag
 
 test: build
 	ctest --test-dir build --output-on-failure -j $(JOBS)

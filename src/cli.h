@@ -56,5 +56,17 @@ int td_cmd_hello(int argc, char **argv, struct td_cli *cli);
 int td_cmd_explain(int argc, char **argv, struct td_cli *cli);
 int td_cmd_log(int argc, char **argv, struct td_cli *cli);
 int td_cmd_pcap(int argc, char **argv, struct td_cli *cli);
+int td_cmd_probe(int argc, char **argv, struct td_cli *cli);
+int td_cmd_scan(int argc, char **argv, struct td_cli *cli);
+
+/* --from FILE of probe and scan: the handshake to replay from an mbedTLS
+ * debug log or a pcap/pcapng capture (told apart by content), decoded and
+ * diagnosed.  index >= 0: that handshake (numbered from 0 as `log` and
+ * `pcap` print them); -1: the first failed handshake whose ClientHello
+ * has its bytes, else the best other one with a ClientHello.  Returns the
+ * handshake, numbered but not yet diagnosed (free with td_hs_free), or
+ * NULL with the reason printed and *exit_code set (TD_EXIT_INPUT). */
+struct td_handshake *td_cli_load_from(const char *cmd, const char *path,
+                                      int index, int *exit_code);
 
 #endif

@@ -16,6 +16,7 @@ static const td_rule_fn rules[] = {
     td_rule_sni, td_rule_cipher, td_rule_curve, td_rule_sigalg,
     td_rule_version, td_rule_fragment, td_rule_certs, td_rule_client_cert,
     td_rule_transport, td_rule_memory, td_rule_psa,
+    td_rule_probe,      /* after the others: upgrades what it proves */
     td_rule_fallback,   /* last: speaks only when nothing else did */
 };
 

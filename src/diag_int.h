@@ -86,6 +86,7 @@ void td_rule_fragment(struct td_dctx *x);
 void td_rule_certs(struct td_dctx *x);
 void td_rule_client_cert(struct td_dctx *x);
 void td_rule_transport(struct td_dctx *x);
+void td_rule_probe(struct td_dctx *x);
 void td_rule_memory(struct td_dctx *x);
 void td_rule_psa(struct td_dctx *x);
 void td_rule_fallback(struct td_dctx *x);

@@ -23,6 +23,8 @@ static const struct command commands[] = {
      "every TLS handshake in a pcap/pcapng capture, diagnosed"},
     {"hello", td_cmd_hello,
      "decode TLS bytes (hex, base64, hexdump or binary file)"},
+    {"probe", td_cmd_probe,
+     "replay the device's hello against the live server; prove the cause"},
     {"explain", td_cmd_explain,
      "explain TLS alerts, mbedTLS error codes and X.509 verify flags"},
 };

@@ -2,9 +2,20 @@
 #ifndef TLSDIAG_RENDER_INT_H
 #define TLSDIAG_RENDER_INT_H
 
+#include "tlsdiag/registry.h"
 #include "tlsdiag/render.h"
 
 extern const struct td_renderer td_render_json;
 extern const struct td_renderer td_render_text;
+
+struct td_jsonw;
+struct td_probe_run;
+/* render_json.c's writers, for the probe object. */
+void td_rj_server_hello(struct td_jsonw *w, const struct td_server_hello *sh);
+void td_rj_certs(struct td_jsonw *w, const char *key, const td_certvec *v);
+void td_rj_codepoint(struct td_jsonw *w, enum td_reg_kind kind, uint32_t id);
+/* render_probe.c: the document's "probe" object, and its text. */
+void td_rj_probe(struct td_jsonw *w, const struct td_probe_run *p);
+void td_rt_probe(const struct td_render_opts *o, const struct td_probe_run *p);
 
 #endif

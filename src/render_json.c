@@ -570,6 +570,8 @@ static void json_end(struct td_render *r, struct td_doc *d)
         summary(w, d);
     } else {
         td_jw_arr_end(w);
+        if (d->probe)
+            td_rj_probe(w, d->probe);
         if (strcmp(d->command, "hello") != 0)
             summary(w, d);
     }
@@ -589,3 +591,18 @@ static void json_end(struct td_render *r, struct td_doc *d)
 const struct td_renderer td_render_json = {
     json_begin, json_handshake, json_end,
 };
+
+void td_rj_server_hello(struct td_jsonw *w, const struct td_server_hello *sh)
+{
+    server_hello(w, sh);
+}
+
+void td_rj_certs(struct td_jsonw *w, const char *key, const td_certvec *v)
+{
+    certs(w, key, v);
+}
+
+void td_rj_codepoint(struct td_jsonw *w, enum td_reg_kind kind, uint32_t id)
+{
+    codepoint(w, kind, id);
+}

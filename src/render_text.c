@@ -781,6 +781,8 @@ static void text_end(struct td_render *r, struct td_doc *d)
     struct txt t = {r->o.out, r->o.color, r->o.width};
     if (d->command && strcmp(d->command, "pcap") == 0)
         capture_summary(&t, d);
+    if (d->probe)
+        td_rt_probe(&r->o, d->probe);
     if (d->command && strcmp(d->command, "hello") != 0 && d->handshakes)
         verdict(&t, d);
     /* Handshake warnings were printed with their handshake; the others

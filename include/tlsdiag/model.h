@@ -113,6 +113,7 @@ struct td_server_hello {
 struct td_cert {
     bool parsed;                /* X.509 parse succeeded */
     const char *parse_error;    /* why not, when !parsed */
+    const uint8_t *der;         /* the certificate's bytes (arena copy) */
     size_t der_len;
     const char *subject;
     const char *issuer;
@@ -263,6 +264,8 @@ enum td_role {
     TD_ROLE_OBSERVER,   /* a capture or pasted bytes */
 };
 
+struct td_probe_run;
+
 struct td_handshake {
     struct td_arena arena;
     unsigned index;
@@ -305,6 +308,9 @@ struct td_handshake {
     uint32_t verify_flags;
     struct td_evidence verify_where;
     td_notevec notes;
+    /* What a live probe proved (probe.h); NULL for the other front ends.
+     * Owned by the probe command, read by rules/probe.c and renderers. */
+    const struct td_probe_run *probe;
     /* the library's handshake state when it stopped (log): "client state:
      * N" as a number (TLS 1.2 numbering), -1 unknown; and as printed */
     int state;

@@ -15,6 +15,8 @@
 #include "tlsdiag/model.h"
 
 /* A server (and the name asked for) that failed handshakes, counted. */
+struct td_probe_run;
+
 struct td_doc_peer {
     const char *server;
     const char *sni;
@@ -42,6 +44,9 @@ struct td_doc {
      * verdict at the end (bounded by the number of distinct ids). */
     TD_VEC(struct td_doc_cause) causes;
     TD_VEC(struct td_doc_peer) peers;   /* failed handshakes, capped */
+    /* probe: the attempts and what they proved (probe.h), printed after
+     * the handshake */
+    const struct td_probe_run *probe;
     /* what the front end counted (captures) */
     struct {
         uint64_t packets, flows, tls_flows, dtls_flows, quic_flows, gaps;
