@@ -381,9 +381,15 @@ static int on_alert(struct td_tls_session *s, int dir, const uint8_t *p,
     size_t count = encrypted ? 1 : n / 2;
     for (size_t i = 0; i < count; i++) {
         struct td_alert *a = TD_PUSH(&hs->arena, hs->alerts);
-        struct td_event *e = td_hs_event(hs, TD_EV_ALERT, dir, where);
-        if (!a || !e)
+        struct td_event *e = a ? td_hs_event(hs, TD_EV_ALERT, dir, where)
+                               : NULL;
+        if (!e) {
+            /* A full arena: leave no half-filled alert behind (a zeroed
+             * one reads as the client's close_notify). */
+            if (a)
+                hs->alerts.n--;
             return TD_ERR_NOMEM;
+        }
         a->from = (uint8_t)dir;
         a->encrypted = encrypted;
         a->where = *where;

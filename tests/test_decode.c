@@ -7,6 +7,7 @@
 #include "decode_int.h"
 #include "hexin.h"
 #include "tlsdiag/decode.h"
+#include "tlsdiag/err.h"
 #include "tlsdiag/registry.h"
 
 #include <stdio.h>
@@ -450,6 +451,31 @@ static void test_ext_describe(void **state)
     assert_true(strlen(tiny) < sizeof(tiny));
 }
 
+/* Alerts until the arena is full: every alert kept is whole (a half-filled
+ * one would read as the client's close_notify). */
+static void test_alerts_fill_arena(void **state)
+{
+    (void)state;
+    for (size_t cap = 1024; cap <= 8192; cap += 97) {
+        struct td_handshake *hs = td_hs_new(cap);
+        assert_non_null(hs);
+        struct td_tls_session s;
+        td_tls_init(&s, hs);
+        static const uint8_t alert[] = {21, 3, 3, 0, 2, 2, 40};
+        int rc = 0;
+        for (int i = 0; i < 2000 && rc == 0; i++)
+            rc = td_tls_feed(&s, TD_DIR_SERVER, alert, sizeof(alert), NULL);
+        assert_int_equal(rc, TD_ERR_NOMEM);
+        for (size_t i = 0; i < hs->alerts.n; i++) {
+            assert_int_equal(hs->alerts.v[i].from, TD_DIR_SERVER);
+            assert_int_equal(hs->alerts.v[i].level, 2);
+            assert_int_equal(hs->alerts.v[i].description, 40);
+        }
+        td_tls_free(&s);
+        td_hs_free(hs);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_truncated_says_where),
         cmocka_unit_test(test_prefixes_and_bitflips),
         cmocka_unit_test(test_ext_describe),
+        cmocka_unit_test(test_alerts_fill_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
