@@ -126,9 +126,14 @@ def check_doc(doc, name, want):
          "%s: the fix's attempt was not accepted: %s" % (name, won[0]))
 
 
-def run_one(sc, work):
+# Also probed from the capture recorded beside the log: same proof.
+FROM_PCAP = {"ecdsa-only-vs-rsa", "sni-wrong-alert40", "tls13-only-server",
+             "seed-stm32f427-rsa-alert80"}
+
+
+def run_one(sc, work, ext="log"):
     name = sc["name"]
-    log = r.src("captures/logs/%s.log" % name)
+    log = r.src("captures/logs/%s.%s" % (name, ext))
     want = EXPECT[name]
     env = peers.server_env(work)
     srv = peers.Server(sc["server"], work, env)
@@ -179,6 +184,9 @@ for sc in scenarios.SCENARIOS:
     work = os.path.join(work_root, name)
     os.makedirs(work, exist_ok=True)
     r.check("probe %s" % name, lambda sc=sc, work=work: run_one(sc, work))
+    if name in FROM_PCAP:
+        r.check("probe %s --from its pcap" % name,
+                lambda sc=sc, work=work: run_one(sc, work, "pcap"))
 
 
 # --- without --from: a default mbedTLS 2.28 hello ---------------------------
@@ -350,6 +358,34 @@ def exact_replay():
             d.pop("random")
             # JA3/JA4 do not depend on the random
             eq(sent, d, "replay: the hello sent apart from its random")
+
+
+def handshake_choice():
+    # two attempts: 0 at debug level 3 (hello rebuilt from the text lines),
+    # 1 at level 4 (its bytes); the failed one with bytes is the default
+    log = r.src("captures/logs/seed-mbedos-ecdsa-only-alert80.log")
+    for args, want in (([], 1), (["--handshake", "0"], 0),
+                       (["--handshake", "1"], 1)):
+        h = Hostile("record")
+        h.start()
+        try:
+            rc, out, err = r.tlsdiag(
+                "--json", "probe", "127.0.0.1:%d" % h.port, "--from", log,
+                "--no-handshake", "--timeout", "1500", "--max-connections",
+                "1", *args, timeout=60)
+        finally:
+            h.stop()
+        doc = json.loads(out)
+        eq(doc["handshakes"][0]["index"], want, "handshake for %s" % args)
+        true(h.got and h.got[0][:1] == b"\x16", "a hello was sent")
+    rc, out, err = r.tlsdiag("probe", "127.0.0.1:1", "--from", log,
+                             "--handshake", "7", timeout=30)
+    eq(rc, 3, "--handshake 7 of 2")
+    true("no handshake 7" in err, err)
+
+
+r.check("probe --handshake N picks the attempt; the default is the failed "
+        "one with bytes", handshake_choice)
 
 
 r.check("probe --exact sends the logged hello byte for byte; without it "
