@@ -95,8 +95,8 @@ static bool parse_uint(const char *opt, const char *s, unsigned long max,
     char *end;
     unsigned long v = strtoul(s, &end, 10);
     if (!*s || *end || s[0] == '-' || v > max) {
-        td_msg_usage("probe", "%s takes a number up to %lu, not '%s'", opt,
-                     max, s);
+        td_msg_usage("probe", "%s takes a number up to %lu, not '%s'", opt, max,
+                     s);
         return false;
     }
     *out = (unsigned)v;
@@ -144,18 +144,32 @@ static int parse(int argc, char **argv, struct td_cli *cli,
         if (common)
             continue;
         switch (c) {
-        case 'h': help(stdout); return 1;
-        case 'v': cli->verbose = true; break;
-        case '4': a->po.family = AF_INET; break;
-        case '6': a->po.family = AF_INET6; break;
-        case OPT_FROM: a->from = optarg; break;
+        case 'h':
+            help(stdout);
+            return 1;
+        case 'v':
+            cli->verbose = true;
+            break;
+        case '4':
+            a->po.family = AF_INET;
+            break;
+        case '6':
+            a->po.family = AF_INET6;
+            break;
+        case OPT_FROM:
+            a->from = optarg;
+            break;
         case OPT_HANDSHAKE:
             if (!parse_uint("--handshake", optarg, 1000000, &u))
                 return -1;
             a->handshake = (int)u;
             break;
-        case OPT_CONNECT_TO: a->po.connect_to = optarg; break;
-        case OPT_EXACT: a->po.exact = true; break;
+        case OPT_CONNECT_TO:
+            a->po.connect_to = optarg;
+            break;
+        case OPT_EXACT:
+            a->po.exact = true;
+            break;
         case OPT_MAX_CONN:
             if (!parse_uint("--max-connections", optarg, 1000,
                             &a->po.max_connections))
@@ -177,12 +191,24 @@ static int parse(int argc, char **argv, struct td_cli *cli,
                 return -1;
             }
             break;
-        case OPT_CA: a->ca = optarg; break;
-        case OPT_HOSTNAME: a->hostname = optarg; break;
-        case OPT_CERT: a->cert = optarg; break;
-        case OPT_KEY: a->key = optarg; break;
-        case OPT_SNI: a->po.sni = optarg; break;
-        case OPT_NO_FULL: a->no_full = true; break;
+        case OPT_CA:
+            a->ca = optarg;
+            break;
+        case OPT_HOSTNAME:
+            a->hostname = optarg;
+            break;
+        case OPT_CERT:
+            a->cert = optarg;
+            break;
+        case OPT_KEY:
+            a->key = optarg;
+            break;
+        case OPT_SNI:
+            a->po.sni = optarg;
+            break;
+        case OPT_NO_FULL:
+            a->no_full = true;
+            break;
         default:
             fputs("Try 'tlsdiag probe --help'.\n", stderr);
             return -1;
@@ -233,9 +259,10 @@ static int exit_status(const struct td_probe_run *run,
         return TD_EXIT_NETWORK;
     const struct td_probe_attempt *base =
         run->base >= 0 && (size_t)run->base < run->attempts.n
-        ? run->attempts.v[run->base] : NULL;
-    if (base && base->pn.result == TD_PN_TIMEOUT && base->pn.received == 0
-        && !base->accepted)
+            ? run->attempts.v[run->base]
+            : NULL;
+    if (base && base->pn.result == TD_PN_TIMEOUT && base->pn.received == 0 &&
+        !base->accepted)
         return TD_EXIT_NETWORK;
     if (hs)
         for (size_t i = 0; i < hs->findings.n; i++)
@@ -257,8 +284,10 @@ int td_cmd_probe(int argc, char **argv, struct td_cli *cli)
     uint16_t port;
     if (td_pn_parse_target(a.target, host, sizeof(host), &port,
                            TD_PN_DEFAULT_PORT) != TD_OK) {
-        td_msg_usage("probe", "'%s' is not HOST[:PORT] (IPv6: "
-                     "[ADDR]:PORT)", a.target);
+        td_msg_usage("probe",
+                     "'%s' is not HOST[:PORT] (IPv6: "
+                     "[ADDR]:PORT)",
+                     a.target);
         return TD_EXIT_USAGE;
     }
     td_cli_resolve_color(cli);
@@ -285,22 +314,26 @@ int td_cmd_probe(int argc, char **argv, struct td_cli *cli)
         return rc == TD_ERR_USAGE ? TD_EXIT_INPUT : TD_EXIT_NETWORK;
     }
     if (!rc && !a.no_full) {
-        struct td_probe_full_opts fo = {
-            .ca_file = a.ca, .hostname = a.hostname,
-            .cert_file = a.cert, .key_file = a.key};
+        struct td_probe_full_opts fo = {.ca_file = a.ca,
+                                        .hostname = a.hostname,
+                                        .cert_file = a.cert,
+                                        .key_file = a.key};
         td_probe_full(&run, &fo);
     }
 
     char name[TD_PN_MAX_HOST + 16];
-    snprintf(name, sizeof(name), strchr(host, ':') ? "[%s]:%u" : "%s:%u",
-             host, (unsigned)port);
+    snprintf(name, sizeof(name), strchr(host, ':') ? "[%s]:%u" : "%s:%u", host,
+             (unsigned)port);
     struct td_doc doc;
     td_doc_init(&doc, "probe", "live", name);
     doc.probe = &run;
     struct td_render r;
-    struct td_render_opts ro = {.out = cli->out, .json = cli->json,
-                                .pretty = true, .color = cli->color,
-                                .verbose = cli->verbose, .width = 80};
+    struct td_render_opts ro = {.out = cli->out,
+                                .json = cli->json,
+                                .pretty = true,
+                                .color = cli->color,
+                                .verbose = cli->verbose,
+                                .width = 80};
     td_render_init(&r, &ro);
     td_render_begin(&r, &doc);
     struct td_handshake *hs = subject(&run, device);
@@ -313,13 +346,13 @@ int td_cmd_probe(int argc, char **argv, struct td_cli *cli)
         td_render_handshake(&r, &doc, hs);
     }
     if (run.network_error) {
-        const struct td_probe_attempt *b = run.attempts.n
-                                           ? run.attempts.v[0] : NULL;
+        const struct td_probe_attempt *b =
+            run.attempts.n ? run.attempts.v[0] : NULL;
         td_doc_warn(&doc, "%s: %s", name,
                     b && b->pn.end == TD_PN_END_RST
-                    ? "connection refused"
-                    : "no connection within the timeout (or the name does "
-                      "not resolve)");
+                        ? "connection refused"
+                        : "no connection within the timeout (or the name does "
+                          "not resolve)");
     }
     int status = exit_status(&run, hs);
     int out_rc = td_render_end(&r, &doc);

@@ -24,11 +24,11 @@
 
 struct pick {
     const char *input;
-    int want;                   /* index asked for, -1: choose */
-    unsigned index;             /* next index to give */
-    unsigned seen;              /* handshakes seen */
-    struct td_handshake *best;  /* kept */
-    int best_rank;              /* lower is better */
+    int want;                  /* index asked for, -1: choose */
+    unsigned index;            /* next index to give */
+    unsigned seen;             /* handshakes seen */
+    struct td_handshake *best; /* kept */
+    int best_rank;             /* lower is better */
 };
 
 /* How good a handshake is to replay (lower is better): a failed one with
@@ -84,9 +84,9 @@ static void keep_pcap(void *user, struct td_handshake *hs)
 static bool is_capture(const uint8_t *m, size_t n)
 {
     static const uint8_t magics[][4] = {
-        {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4},   /* pcap us */
-        {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d},   /* pcap ns */
-        {0x0a, 0x0d, 0x0d, 0x0a},                              /* pcapng */
+        {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4}, /* pcap us */
+        {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d}, /* pcap ns */
+        {0x0a, 0x0d, 0x0d, 0x0a},                           /* pcapng */
     };
     if (n < 4)
         return false;
@@ -125,8 +125,8 @@ static int read_capture(const char *path, struct td_doc *doc, struct pick *p,
     if (!s)
         return TD_ERR_IO;
     struct td_pcapfe *fe = td_pcapfe_new(doc, keep_pcap, p);
-    struct td_flowtab *t = fe ? td_flowtab_new(td_pcapfe_callbacks(), fe,
-                                               NULL) : NULL;
+    struct td_flowtab *t =
+        fe ? td_flowtab_new(td_pcapfe_callbacks(), fe, NULL) : NULL;
     int rc = t ? TD_OK : TD_ERR_NOMEM;
     if (t) {
         rc = td_pcap_run(s, t, 0, err, errcap);
@@ -172,18 +172,20 @@ struct td_handshake *td_cli_load_from(const char *cmd, const char *path,
         return NULL;
     }
     if (rc)
-        td_msg_warn("%s: %s; using what was read before it",
-                    path, err[0] ? err : td_strerror(rc));
+        td_msg_warn("%s: %s; using what was read before it", path,
+                    err[0] ? err : td_strerror(rc));
     if (!p.best) {
         if (index >= 0 && (unsigned)index < p.seen)
-            td_msg_error("%s: handshake %d has no ClientHello to replay",
-                         path, index);
+            td_msg_error("%s: handshake %d has no ClientHello to replay", path,
+                         index);
         else if (index >= 0)
             td_msg_error("%s: no handshake %d (the %s has %u, numbered "
-                         "from 0)", path, index, kind, p.seen);
+                         "from 0)",
+                         path, index, kind, p.seen);
         else
             td_msg_error("%s: no ClientHello to replay in this %s "
-                         "(%u handshakes)", path, kind, p.seen);
+                         "(%u handshakes)",
+                         path, kind, p.seen);
         return NULL;
     }
     if (!p.best->ch || p.best->ch->sslv2) {

@@ -32,9 +32,8 @@
 static const uint16_t add_suites[] = {0xc02b, 0xc02c, 0xcca9,
                                       0xc02f, 0xc030, 0xcca8};
 static const uint16_t add_groups[] = {0x001d, 0x0017, 0x0018};
-static const uint16_t add_sigalgs[] = {0x0403, 0x0503, 0x0603,
-                                       0x0804, 0x0805, 0x0806,
-                                       0x0401, 0x0501, 0x0601};
+static const uint16_t add_sigalgs[] = {0x0403, 0x0503, 0x0603, 0x0804, 0x0805,
+                                       0x0806, 0x0401, 0x0501, 0x0601};
 
 struct rng {
     mbedtls_entropy_context entropy;
@@ -46,13 +45,20 @@ struct rng {
 const char *td_pc_kind_name(enum td_pc_kind k)
 {
     switch (k) {
-    case TD_PC_SNI: return "sni";
-    case TD_PC_SUITES: return "cipher_suites";
-    case TD_PC_GROUPS: return "groups";
-    case TD_PC_SIGALGS: return "signature_algorithms";
-    case TD_PC_VERSIONS: return "versions";
-    case TD_PC_MFL: return "max_fragment_length";
-    case TD_PC_EXTENSION: return "extension";
+    case TD_PC_SNI:
+        return "sni";
+    case TD_PC_SUITES:
+        return "cipher_suites";
+    case TD_PC_GROUPS:
+        return "groups";
+    case TD_PC_SIGALGS:
+        return "signature_algorithms";
+    case TD_PC_VERSIONS:
+        return "versions";
+    case TD_PC_MFL:
+        return "max_fragment_length";
+    case TD_PC_EXTENSION:
+        return "extension";
     }
     return "unknown";
 }
@@ -60,9 +66,12 @@ const char *td_pc_kind_name(enum td_pc_kind k)
 const char *td_pc_action_name(enum td_pc_action a)
 {
     switch (a) {
-    case TD_PC_SET: return "set";
-    case TD_PC_ADD: return "add";
-    case TD_PC_REMOVE: return "remove";
+    case TD_PC_SET:
+        return "set";
+    case TD_PC_ADD:
+        return "add";
+    case TD_PC_REMOVE:
+        return "remove";
     }
     return "unknown";
 }
@@ -81,8 +90,8 @@ static void append(char *buf, size_t cap, size_t *at, const char *fmt, ...)
         *at += (size_t)n < cap - *at ? (size_t)n : cap - *at - 1;
 }
 
-static void list_names(char *buf, size_t cap, size_t *at,
-                       enum td_reg_kind kind, const struct td_pc *c)
+static void list_names(char *buf, size_t cap, size_t *at, enum td_reg_kind kind,
+                       const struct td_pc *c)
 {
     char nb[TD_REG_NAMEBUF];
     for (uint8_t i = 0; i < c->n; i++)
@@ -111,14 +120,16 @@ const char *td_pc_describe(const struct td_pc *c, char *buf, size_t cap)
         list_names(buf, cap, &at, TD_REG_GROUP, c);
         break;
     case TD_PC_SIGALGS:
-        append(buf, cap, &at, "signature algorithm%s added: ",
-               c->n > 1 ? "s" : "");
+        append(buf, cap, &at,
+               "signature algorithm%s added: ", c->n > 1 ? "s" : "");
         list_names(buf, cap, &at, TD_REG_SIGALG, c);
         break;
     case TD_PC_VERSIONS:
         if (c->action == TD_PC_ADD)
-            append(buf, cap, &at, "TLS 1.3 offered (supported_versions, "
-                   "key_share %s)", td_reg_name(TD_REG_GROUP, c->v[0], nb));
+            append(buf, cap, &at,
+                   "TLS 1.3 offered (supported_versions, "
+                   "key_share %s)",
+                   td_reg_name(TD_REG_GROUP, c->v[0], nb));
         else
             append(buf, cap, &at, "highest version set to %s",
                    td_reg_name(TD_REG_VERSION, c->v[0], nb));
@@ -155,8 +166,9 @@ const char *td_probe_reply(const struct td_probe_attempt *a, char *buf,
     const struct td_pn_attempt *pn = &a->pn;
     buf[0] = '\0';
     if (a->rc == TD_ERR_NETWORK) {
-        append(buf, cap, &at, "%s", pn->end == TD_PN_END_RST
-               ? "connection refused" : "could not connect in time");
+        append(buf, cap, &at, "%s",
+               pn->end == TD_PN_END_RST ? "connection refused"
+                                        : "could not connect in time");
         return buf;
     }
     if (a->rc) {
@@ -179,18 +191,18 @@ const char *td_probe_reply(const struct td_probe_attempt *a, char *buf,
     if (hs && hs->hrr) {
         append(buf, cap, &at, "HelloRetryRequest for group %s",
                hs->hrr->has_key_share_group
-               ? td_reg_name(TD_REG_GROUP, hs->hrr->key_share_group, nb)
-               : "(none)");
+                   ? td_reg_name(TD_REG_GROUP, hs->hrr->key_share_group, nb)
+                   : "(none)");
         return buf;
     }
     if (hs && hs->sh) {
         const struct td_server_hello *sh = hs->sh;
-        uint16_t v = sh->selected_version ? sh->selected_version
-                                          : sh->version;
+        uint16_t v = sh->selected_version ? sh->selected_version : sh->version;
         append(buf, cap, &at, "ServerHello %s %s",
                td_reg_name(TD_REG_VERSION, v, nb),
                sh->has_cipher_suite
-               ? td_reg_name(TD_REG_SUITE, sh->cipher_suite, nb2) : "");
+                   ? td_reg_name(TD_REG_SUITE, sh->cipher_suite, nb2)
+                   : "");
         return buf;
     }
     switch (pn->result) {
@@ -442,8 +454,8 @@ static void judge(struct td_probe_attempt *a)
 {
     const struct td_alert *al;
     const struct td_handshake *hs = a->pn.hs;
-    a->accepted = a->rc == TD_OK && hs && (hs->sh || hs->hrr)
-                  && !fatal_server_alert(hs, &al);
+    a->accepted = a->rc == TD_OK && hs && (hs->sh || hs->hrr) &&
+                  !fatal_server_alert(hs, &al);
 }
 
 /* Build the bytes of an attempt: base + changes, fresh random, TLS 1.3
@@ -453,8 +465,7 @@ static int prepare(struct td_probe_run *p, struct job *j)
     struct td_probe_attempt *a = j->a;
     for (uint8_t i = 0; i < a->ch.n; i++) {
         const struct td_pc *c = &a->ch.c[i];
-        if (c->kind == TD_PC_VERSIONS && c->action == TD_PC_ADD
-            && !a->has_ks) {
+        if (c->kind == TD_PC_VERSIONS && c->action == TD_PC_ADD && !a->has_ks) {
             /* Its own generator: the share is used later on the
              * connection's thread (ECDH blinding), and a DRBG must not be
              * shared between threads. */
@@ -509,10 +520,11 @@ static int run_batch(struct td_probe_run *p, struct td_probe_attempt **a,
             struct job *j = &jobs[t];
             memset(j, 0, sizeof(*j));
             j->a = a[i + t];
-            j->o = (struct td_pn_opts){
-                .host = p->o.host, .port = p->o.port,
-                .connect_to = p->o.connect_to,
-                .timeout_ms = p->o.timeout_ms, .family = p->o.family};
+            j->o = (struct td_pn_opts){.host = p->o.host,
+                                       .port = p->o.port,
+                                       .connect_to = p->o.connect_to,
+                                       .timeout_ms = p->o.timeout_ms,
+                                       .family = p->o.family};
             int rc = prepare(p, j);
             if (!rc && j->a->has_ks) {
                 /* our own key share: the TLS 1.3 flight can be read */
@@ -549,12 +561,12 @@ static int run_batch(struct td_probe_run *p, struct td_probe_attempt **a,
 static bool host_is_name(const char *h)
 {
     struct in6_addr a;
-    return h && *h && inet_pton(AF_INET, h, &a) != 1
-           && inet_pton(AF_INET6, h, &a) != 1;
+    return h && *h && inet_pton(AF_INET, h, &a) != 1 &&
+           inet_pton(AF_INET6, h, &a) != 1;
 }
 
-static void pc_list(struct td_pc *c, uint8_t kind, const uint16_t *v,
-                    size_t n, struct td_hb_hello *h, uint16_t ext)
+static void pc_list(struct td_pc *c, uint8_t kind, const uint16_t *v, size_t n,
+                    struct td_hb_hello *h, uint16_t ext)
 {
     memset(c, 0, sizeof(*c));
     c->kind = kind;
@@ -592,8 +604,9 @@ static size_t single_changes(struct td_probe_run *p, struct td_pc *out,
         return 0;
     }
     struct td_hb_ext *sni = td_hb_find_ext(&h, TD_HB_EXT_SERVER_NAME);
-    const char *name = p->o.sni ? p->o.sni
-                       : host_is_name(p->o.host) ? p->o.host : NULL;
+    const char *name = p->o.sni                  ? p->o.sni
+                       : host_is_name(p->o.host) ? p->o.host
+                                                 : NULL;
     const char *cur = p->device ? p->device->sni : NULL;
     if (name && n < cap && (!cur || strcmp(cur, name) != 0)) {
         struct td_pc *c = &out[n++];
@@ -656,13 +669,20 @@ static size_t single_changes(struct td_probe_run *p, struct td_pc *out,
 static int change_rank(const struct td_pc *c)
 {
     switch (c->kind) {
-    case TD_PC_SNI: return c->action == TD_PC_SET ? 0 : 1;
-    case TD_PC_SUITES: return 2;
-    case TD_PC_GROUPS: return 3;
-    case TD_PC_SIGALGS: return 4;
-    case TD_PC_MFL: return 5;
-    case TD_PC_VERSIONS: return c->action == TD_PC_SET ? 6 : 9;
-    case TD_PC_EXTENSION: return 7;
+    case TD_PC_SNI:
+        return c->action == TD_PC_SET ? 0 : 1;
+    case TD_PC_SUITES:
+        return 2;
+    case TD_PC_GROUPS:
+        return 3;
+    case TD_PC_SIGALGS:
+        return 4;
+    case TD_PC_MFL:
+        return 5;
+    case TD_PC_VERSIONS:
+        return c->action == TD_PC_SET ? 6 : 9;
+    case TD_PC_EXTENSION:
+        return 7;
     }
     return 10;
 }
@@ -711,8 +731,7 @@ static bool narrow(const struct td_probe_attempt *a, struct td_pc *c)
     return true;
 }
 
-static bool narrow_all(const struct td_probe_attempt *a,
-                       struct td_pchanges *ch)
+static bool narrow_all(const struct td_probe_attempt *a, struct td_pchanges *ch)
 {
     bool any = false;
     for (uint8_t i = 0; i < ch->n; i++)
@@ -721,9 +740,8 @@ static bool narrow_all(const struct td_probe_attempt *a,
 }
 
 /* Narrow a winner; the narrowed attempt replaces it when accepted. */
-static struct td_probe_attempt *shrink(struct td_probe_run *p,
-                                       struct td_probe_attempt *w,
-                                       unsigned round)
+static struct td_probe_attempt *
+shrink(struct td_probe_run *p, struct td_probe_attempt *w, unsigned round)
 {
     struct td_pchanges ch = w->ch;
     if (!narrow_all(w, &ch))
@@ -799,11 +817,9 @@ static void combined(struct td_probe_run *p, bool with_tls13,
         const struct td_pc *c = &cs[i];
         if (c->kind == TD_PC_SNI && c->action == TD_PC_REMOVE && sni_set)
             continue;
-        if (c->kind == TD_PC_VERSIONS && c->action == TD_PC_ADD
-            && !with_tls13)
+        if (c->kind == TD_PC_VERSIONS && c->action == TD_PC_ADD && !with_tls13)
             continue;
-        if (c->kind == TD_PC_VERSIONS && c->action == TD_PC_SET
-            && with_tls13)
+        if (c->kind == TD_PC_VERSIONS && c->action == TD_PC_SET && with_tls13)
             continue;
         ch->c[ch->n++] = *c;
     }
@@ -869,11 +885,14 @@ static struct td_probe_attempt *round_combined(struct td_probe_run *p)
 static size_t round_extensions(struct td_probe_run *p,
                                struct td_probe_attempt **won, size_t cap)
 {
-    static const uint16_t covered[] = {
-        TD_HB_EXT_SERVER_NAME, TD_HB_EXT_MAX_FRAGMENT_LENGTH,
-        TD_HB_EXT_SUPPORTED_GROUPS, TD_HB_EXT_SIGNATURE_ALGORITHMS,
-        TD_HB_EXT_SUPPORTED_VERSIONS, TD_HB_EXT_KEY_SHARE,
-        TD_HB_EXT_PSK_KEY_EXCHANGE_MODES, 0xff01 /* renegotiation_info */};
+    static const uint16_t covered[] = {TD_HB_EXT_SERVER_NAME,
+                                       TD_HB_EXT_MAX_FRAGMENT_LENGTH,
+                                       TD_HB_EXT_SUPPORTED_GROUPS,
+                                       TD_HB_EXT_SIGNATURE_ALGORITHMS,
+                                       TD_HB_EXT_SUPPORTED_VERSIONS,
+                                       TD_HB_EXT_KEY_SHARE,
+                                       TD_HB_EXT_PSK_KEY_EXCHANGE_MODES,
+                                       0xff01 /* renegotiation_info */};
     struct td_hb_hello h;
     if (base_hello(p, &h)) {
         td_hb_free(&h);
@@ -923,8 +942,8 @@ static void settle_hrr(struct td_probe_run *p, int *slot)
     struct td_pchanges ch = w->ch;
     bool changed = false;
     for (uint8_t i = 0; i < ch.n; i++)
-        if (ch.c[i].kind == TD_PC_VERSIONS && ch.c[i].action == TD_PC_ADD
-            && ch.c[i].v[0] != g) {
+        if (ch.c[i].kind == TD_PC_VERSIONS && ch.c[i].action == TD_PC_ADD &&
+            ch.c[i].v[0] != g) {
             ch.c[i].v[0] = g;
             changed = true;
         }
@@ -956,9 +975,10 @@ int td_probe_search(struct td_probe_run *p)
         return base->rc;
     if (base->accepted)
         return TD_OK;
-    if (base->pn.result == TD_PN_TIMEOUT && base->pn.received == 0) {
-        /* A server that keeps silent to the device's hello will not speak
-         * to a variant either; each would cost a whole timeout. */
+    if (base->pn.result == TD_PN_TIMEOUT) {
+        /* A server that keeps silent (or too slow) to the device's hello
+         * will not do better with a variant; each would cost a whole
+         * timeout. */
         p->stopped_silent = true;
         return TD_OK;
     }
@@ -992,12 +1012,18 @@ const char *td_probe_cause(const struct td_pc *c,
         if (c->action == TD_PC_SET && !(device && device->sni))
             return "sni_missing";
         return "sni_wrong";
-    case TD_PC_SUITES: return "no_shared_cipher";
-    case TD_PC_GROUPS: return "no_shared_curve";
-    case TD_PC_SIGALGS: return "no_shared_sigalg";
-    case TD_PC_VERSIONS: return "version_mismatch";
-    case TD_PC_MFL: return "max_fragment_length";
-    case TD_PC_EXTENSION: return "extension_rejected";
+    case TD_PC_SUITES:
+        return "no_shared_cipher";
+    case TD_PC_GROUPS:
+        return "no_shared_curve";
+    case TD_PC_SIGALGS:
+        return "no_shared_sigalg";
+    case TD_PC_VERSIONS:
+        return "version_mismatch";
+    case TD_PC_MFL:
+        return "max_fragment_length";
+    case TD_PC_EXTENSION:
+        return "extension_rejected";
     }
     return "unexplained";
 }

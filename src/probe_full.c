@@ -46,8 +46,8 @@ static void sni_of(const struct td_hb_ext *e, struct params *pp)
     if (!e || e->len < 5 || e->data[2] != 0)
         return;
     size_t n = (size_t)(e->data[3] << 8 | e->data[4]);
-    if (n == 0 || n > TD_PN_MAX_HOST || n + 5 > e->len
-        || memchr(e->data + 5, 0, n))
+    if (n == 0 || n > TD_PN_MAX_HOST || n + 5 > e->len ||
+        memchr(e->data + 5, 0, n))
         return;
     memcpy(pp->sni, e->data + 5, n);
     pp->sni[n] = 0;
@@ -58,16 +58,14 @@ static void params_of(struct td_hb_hello *h, struct params *pp)
 {
     memset(pp, 0, sizeof(*pp));
     sni_of(td_hb_find_ext(h, TD_HB_EXT_SERVER_NAME), pp);
-    for (size_t i = 0; i < h->n_suites && pp->n_suites < TD_PM_MAX_LIST;
-         i++) {
+    for (size_t i = 0; i < h->n_suites && pp->n_suites < TD_PM_MAX_LIST; i++) {
         uint16_t s = h->suites[i];
         if (s != 0x00ff && !td_reg_is_grease(s))
             pp->suites[pp->n_suites++] = s;
     }
-    pp->n_groups = u16_list(td_hb_find_ext(h, TD_HB_EXT_SUPPORTED_GROUPS),
-                            2, pp->groups);
-    pp->n_sigalgs = u16_list(td_hb_find_ext(h,
-                                            TD_HB_EXT_SIGNATURE_ALGORITHMS),
+    pp->n_groups =
+        u16_list(td_hb_find_ext(h, TD_HB_EXT_SUPPORTED_GROUPS), 2, pp->groups);
+    pp->n_sigalgs = u16_list(td_hb_find_ext(h, TD_HB_EXT_SIGNATURE_ALGORITHMS),
                              2, pp->sigalgs);
     pp->max_version = h->version > 0x0303 ? 0x0303 : h->version;
     struct td_hb_ext *m = td_hb_find_ext(h, TD_HB_EXT_MAX_FRAGMENT_LENGTH);
@@ -78,15 +76,15 @@ static void params_of(struct td_hb_hello *h, struct params *pp)
 static bool is_name(const char *h)
 {
     struct in6_addr a;
-    return h && *h && inet_pton(AF_INET, h, &a) != 1
-           && inet_pton(AF_INET6, h, &a) != 1;
+    return h && *h && inet_pton(AF_INET, h, &a) != 1 &&
+           inet_pton(AF_INET6, h, &a) != 1;
 }
 
 static const struct td_probe_attempt *working(const struct td_probe_run *p)
 {
     int i = p->fix;
-    if (i < 0 && p->base >= 0 && (size_t)p->base < p->attempts.n
-        && p->attempts.v[p->base]->accepted)
+    if (i < 0 && p->base >= 0 && (size_t)p->base < p->attempts.n &&
+        p->attempts.v[p->base]->accepted)
         i = p->base;
     return i >= 0 && (size_t)i < p->attempts.n ? p->attempts.v[i] : NULL;
 }
@@ -99,8 +97,7 @@ static bool selected_tls13(const struct td_probe_attempt *a)
 
 /* TLS 1.3: verify the chain the probe connection decrypted. */
 static void full_tls13(struct td_probe_run *p, const struct td_probe_attempt *a,
-                       const char *hostname,
-                       const struct td_probe_full_opts *o)
+                       const char *hostname, const struct td_probe_full_opts *o)
 {
     struct td_probe_full *f = &p->full;
     const struct td_handshake *hs = a->pn.hs;
@@ -173,9 +170,10 @@ void td_probe_full(struct td_probe_run *p, const struct td_probe_full_opts *o)
     }
     params_of(&h, &pp);
     td_hb_free(&h);
-    const char *hostname = o->hostname ? o->hostname
-                           : pp.has_sni ? pp.sni
-                           : is_name(p->o.host) ? p->o.host : NULL;
+    const char *hostname = o->hostname          ? o->hostname
+                           : pp.has_sni         ? pp.sni
+                           : is_name(p->o.host) ? p->o.host
+                                                : NULL;
     if (hostname) {
         snprintf(f->host_buf, sizeof(f->host_buf), "%s", hostname);
         hostname = f->hostname = f->host_buf;
@@ -184,18 +182,23 @@ void td_probe_full(struct td_probe_run *p, const struct td_probe_full_opts *o)
         full_tls13(p, a, hostname, o);
         return;
     }
-    struct td_pm_params pm = {
-        .host = p->o.host, .port = p->o.port,
-        .connect_to = p->o.connect_to, .family = p->o.family,
-        .timeout_ms = p->o.timeout_ms,
-        .sni = pp.has_sni ? pp.sni : NULL,
-        .suites = pp.suites, .n_suites = pp.n_suites,
-        .groups = pp.groups, .n_groups = pp.n_groups,
-        .sigalgs = pp.sigalgs, .n_sigalgs = pp.n_sigalgs,
-        .max_version = pp.max_version,
-        .max_fragment_length = pp.mfl,
-        .ca_file = o->ca_file, .verify_hostname = hostname,
-        .verify_apart = true};
+    struct td_pm_params pm = {.host = p->o.host,
+                              .port = p->o.port,
+                              .connect_to = p->o.connect_to,
+                              .family = p->o.family,
+                              .timeout_ms = p->o.timeout_ms,
+                              .sni = pp.has_sni ? pp.sni : NULL,
+                              .suites = pp.suites,
+                              .n_suites = pp.n_suites,
+                              .groups = pp.groups,
+                              .n_groups = pp.n_groups,
+                              .sigalgs = pp.sigalgs,
+                              .n_sigalgs = pp.n_sigalgs,
+                              .max_version = pp.max_version,
+                              .max_fragment_length = pp.mfl,
+                              .ca_file = o->ca_file,
+                              .verify_hostname = hostname,
+                              .verify_apart = true};
     p->connections++;
     run_one(p, f, &pm);
     if (f->ran && f->r.verdict == TD_PM_HANDSHAKE_FAILED && pp.mfl) {
@@ -211,8 +214,8 @@ void td_probe_full(struct td_probe_run *p, const struct td_probe_full_opts *o)
         p->connections++;
         run_one(p, fm, &pm2);
     }
-    if (f->ran && f->r.verdict == TD_PM_CLIENT_CERT_REQUIRED
-        && o->cert_file && o->key_file) {
+    if (f->ran && f->r.verdict == TD_PM_CLIENT_CERT_REQUIRED && o->cert_file &&
+        o->key_file) {
         struct td_probe_full *fc = &p->full_cert;
         fc->ca_file = o->ca_file;
         fc->hostname = hostname ? strcpy(fc->host_buf, hostname) : NULL;

@@ -11,8 +11,7 @@
 #include "tlsdiag/probe.h"
 #include "tlsdiag/registry.h"
 
-static const struct td_probe_attempt *att(const struct td_probe_run *p,
-                                          int i)
+static const struct td_probe_attempt *att(const struct td_probe_run *p, int i)
 {
     return i >= 0 && (size_t)i < p->attempts.n ? p->attempts.v[i] : NULL;
 }
@@ -35,7 +34,7 @@ static void change_json(struct td_jsonw *w, const struct td_pc *c)
     case TD_PC_SUITES:
     case TD_PC_GROUPS:
     case TD_PC_SIGALGS: {
-        enum td_reg_kind k = c->kind == TD_PC_SUITES ? TD_REG_SUITE
+        enum td_reg_kind k = c->kind == TD_PC_SUITES   ? TD_REG_SUITE
                              : c->kind == TD_PC_GROUPS ? TD_REG_GROUP
                                                        : TD_REG_SIGALG;
         td_jw_arr_begin(w);
@@ -84,9 +83,10 @@ static void attempt_json(struct td_jsonw *w, const struct td_probe_attempt *a)
     if (a->rc == TD_ERR_LIMIT) {
         td_jw_kstr(w, "result", "not_sent");
     } else if (a->rc) {
-        td_jw_kstr(w, "result", a->rc == TD_ERR_NETWORK
-                   ? (a->pn.end == TD_PN_END_RST ? "reset" : "timeout")
-                   : "not_sent");
+        td_jw_kstr(w, "result",
+                   a->rc == TD_ERR_NETWORK
+                       ? (a->pn.end == TD_PN_END_RST ? "reset" : "timeout")
+                       : "not_sent");
     } else {
         td_jw_kstr(w, "result", td_pn_result_name(a->pn.result));
     }
@@ -96,8 +96,7 @@ static void attempt_json(struct td_jsonw *w, const struct td_probe_attempt *a)
     else
         td_jw_null(w);
     td_jw_key(w, "server_hello");
-    const struct td_server_hello *sh = hs ? (hs->sh ? hs->sh : hs->hrr)
-                                          : NULL;
+    const struct td_server_hello *sh = hs ? (hs->sh ? hs->sh : hs->hrr) : NULL;
     if (sh)
         td_rj_server_hello(w, sh);
     else
@@ -185,9 +184,9 @@ static void full_json(struct td_jsonw *w, const char *key,
         td_jw_kstr(w, "name", r->ret_name);
         td_jw_kstr(w, "text", r->ret_text);
         char dcode[16];
-        snprintf(dcode, sizeof(dcode), "%s0x%04x", r->device_ret < 0 ? "-" : "",
-                 (unsigned)(r->device_ret < 0 ? -r->device_ret
-                                              : r->device_ret));
+        snprintf(
+            dcode, sizeof(dcode), "%s0x%04x", r->device_ret < 0 ? "-" : "",
+            (unsigned)(r->device_ret < 0 ? -r->device_ret : r->device_ret));
         td_jw_kstr(w, "device_code", dcode);
     }
     td_jw_key(w, "alert");
@@ -271,11 +270,14 @@ void td_rj_probe(struct td_jsonw *w, const struct td_probe_run *p)
 #define R(o) ((o)->color ? "\033[31m" : "")
 #define N(o) ((o)->color ? "\033[0m" : "")
 
-static void changes_text(FILE *f, const struct td_pchanges *ch)
+static void changes_text(FILE *f, const struct td_probe_run *p,
+                         const struct td_pchanges *ch)
 {
     char buf[512];
     if (ch->n == 0)
-        fputs("the device's hello", f);
+        fputs(p->device ? "the device's hello"
+                        : "an mbedTLS 2.28 default hello",
+              f);
     for (uint8_t i = 0; i < ch->n; i++)
         fprintf(f, "%s%s", i ? "; " : "",
                 td_pc_describe(&ch->c[i], buf, sizeof(buf)));
@@ -293,26 +295,31 @@ static void full_text(const struct td_render_opts *o, const char *label,
         return;
     }
     if (fh->tls13)
-        fprintf(f, "  %s (TLS 1.3, chain read from the decrypted flight): "
-                "%s\n", label, td_reg_name(TD_REG_SUITE, r->suite, nb));
+        fprintf(f,
+                "  %s (TLS 1.3, chain read from the decrypted flight): "
+                "%s\n",
+                label, td_reg_name(TD_REG_SUITE, r->suite, nb));
     else if (r->ret == 0)
-        fprintf(f, "  %s (mbedTLS): %scompleted%s, %s %s\n", label, G(o),
-                N(o), td_reg_name(TD_REG_VERSION, r->version, nb),
+        fprintf(f, "  %s (mbedTLS): %scompleted%s, %s %s\n", label, G(o), N(o),
+                td_reg_name(TD_REG_VERSION, r->version, nb),
                 td_reg_name(TD_REG_SUITE, r->suite, nb2));
     else
-        fprintf(f, "  %s (mbedTLS): %sfailed%s -0x%04x %s%s%s\n", label,
-                R(o), N(o), (unsigned)-r->ret, r->ret_text,
+        fprintf(f, "  %s (mbedTLS): %sfailed%s -0x%04x %s%s%s\n", label, R(o),
+                N(o), (unsigned)-r->ret, r->ret_text,
                 r->alert >= 0 ? ", server alert " : "",
-                r->alert >= 0 ? td_reg_name(TD_REG_ALERT, (uint32_t)r->alert,
-                                            nb) : "");
+                r->alert >= 0
+                    ? td_reg_name(TD_REG_ALERT, (uint32_t)r->alert, nb)
+                    : "");
     if (r->cert_request)
         fprintf(f, "    the server asked for a client certificate (%s)\n",
                 r->client_cert_sent ? "one was sent" : "none was sent");
     if (r->hs)
         for (size_t i = 0; i < r->hs->certs.n; i++) {
             const struct td_cert *c = &r->hs->certs.v[i];
-            fprintf(f, "    cert %zu: %s\n            issuer %s; %s; %s .. "
-                    "%s\n", i, c->subject ? c->subject : "?",
+            fprintf(f,
+                    "    cert %zu: %s\n            issuer %s; %s; %s .. "
+                    "%s\n",
+                    i, c->subject ? c->subject : "?",
                     c->issuer ? c->issuer : "?", c->key ? c->key : "?",
                     c->not_before ? c->not_before : "?",
                     c->not_after ? c->not_after : "?");
@@ -337,9 +344,11 @@ static void full_text(const struct td_render_opts *o, const char *label,
         for (size_t i = 0; i < v->n_flags; i++)
             fprintf(f, "      %s: %s%s%s\n",
                     td_x509_flag_name(v->flag[i].bit)
-                    ? td_x509_flag_name(v->flag[i].bit) : "?",
+                        ? td_x509_flag_name(v->flag[i].bit)
+                        : "?",
                     td_x509_flag_text(v->flag[i].bit)
-                    ? td_x509_flag_text(v->flag[i].bit) : "",
+                        ? td_x509_flag_text(v->flag[i].bit)
+                        : "",
                     v->flag[i].detail[0] ? " - " : "", v->flag[i].detail);
     } else if (v->message[0]) {
         fprintf(f, "    not verified: %s\n", v->message);
@@ -358,7 +367,7 @@ void td_rt_probe(const struct td_render_opts *o, const struct td_probe_run *p)
         if (a->rc == TD_ERR_LIMIT)
             continue;
         fprintf(f, "  #%-2u ", a->no);
-        changes_text(f, &a->ch);
+        changes_text(f, p, &a->ch);
         fprintf(f, "\n       -> %s%s%s\n", a->accepted ? G(o) : "",
                 td_probe_reply(a, buf, sizeof(buf)), a->accepted ? N(o) : "");
     }
@@ -367,25 +376,29 @@ void td_rt_probe(const struct td_render_opts *o, const struct td_probe_run *p)
     if (fix) {
         fprintf(f, "  %sSmallest change the server accepts%s (#%u): ", B(o),
                 N(o), fix->no);
-        changes_text(f, &fix->ch);
+        changes_text(f, p, &fix->ch);
         fputc('\n', f);
         for (size_t i = 0; i < p->n_alt; i++) {
             const struct td_probe_attempt *a = att(p, p->alt[i]);
             if (!a)
                 continue;
             fprintf(f, "  Also accepted (#%u): ", a->no);
-            changes_text(f, &a->ch);
+            changes_text(f, p, &a->ch);
             bool tls13 = false;
             for (uint8_t k = 0; k < a->ch.n; k++)
-                tls13 |= a->ch.c[k].kind == TD_PC_VERSIONS
-                         && a->ch.c[k].action == TD_PC_ADD;
+                tls13 |= a->ch.c[k].kind == TD_PC_VERSIONS &&
+                         a->ch.c[k].action == TD_PC_ADD;
             fputs(tls13 && p->o.device_major != 3
-                  ? " (needs mbedTLS 3.6 on the device)\n" : "\n", f);
+                      ? " (needs mbedTLS 3.6 on the device)\n"
+                      : "\n",
+                  f);
         }
     } else if (base && base->accepted) {
         fputs("  The server accepts the device's hello as it is.\n", f);
     } else if (p->stopped_silent) {
-        fputs("  The server kept silent, so no variant was tried.\n", f);
+        fputs("  The server did not answer in time, so no variant was "
+              "tried.\n",
+              f);
     } else if (base && base->rc == 0) {
         fputs("  No change tried made the server accept.\n", f);
     }

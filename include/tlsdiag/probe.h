@@ -41,10 +41,10 @@ enum td_pc_kind {
     TD_PC_SUITES,
     TD_PC_GROUPS,
     TD_PC_SIGALGS,
-    TD_PC_VERSIONS,         /* set: v[0] is the highest version offered;
-                               add: TLS 1.3 offered with a key share */
-    TD_PC_MFL,              /* remove */
-    TD_PC_EXTENSION,        /* remove v[0] */
+    TD_PC_VERSIONS,  /* set: v[0] is the highest version offered;
+                        add: TLS 1.3 offered with a key share */
+    TD_PC_MFL,       /* remove */
+    TD_PC_EXTENSION, /* remove v[0] */
 };
 enum td_pc_action { TD_PC_SET = 0, TD_PC_ADD, TD_PC_REMOVE };
 
@@ -52,11 +52,11 @@ enum td_pc_action { TD_PC_SET = 0, TD_PC_ADD, TD_PC_REMOVE };
 #define TD_PROBE_MAX_CHANGES 8
 
 struct td_pc {
-    uint8_t kind;           /* enum td_pc_kind */
-    uint8_t action;         /* enum td_pc_action */
-    uint8_t n;              /* values used */
+    uint8_t kind;   /* enum td_pc_kind */
+    uint8_t action; /* enum td_pc_action */
+    uint8_t n;      /* values used */
     uint16_t v[TD_PC_MAX_VALUES];
-    char name[TD_PN_MAX_HOST + 1];  /* SNI host name */
+    char name[TD_PN_MAX_HOST + 1]; /* SNI host name */
 };
 
 struct td_pchanges {
@@ -65,28 +65,28 @@ struct td_pchanges {
 };
 
 struct td_probe_attempt {
-    unsigned no;            /* 1-based connection number */
+    unsigned no; /* 1-based connection number */
     unsigned round;
     struct td_pchanges ch;
-    int rc;                 /* td_pn_probe's return (TD_ERR_NETWORK ...) */
-    bool accepted;          /* ServerHello (or HelloRetryRequest), no
-                               fatal alert */
+    int rc;        /* td_pn_probe's return (TD_ERR_NETWORK ...) */
+    bool accepted; /* ServerHello (or HelloRetryRequest), no
+                      fatal alert */
     struct td_pn_attempt pn;
-    struct td_tls13_ks ks;  /* the key share of a TLS 1.3 variant */
+    struct td_tls13_ks ks; /* the key share of a TLS 1.3 variant */
     bool has_ks;
 };
 
 /* The full handshake run with the working hello (probe_full.c). */
 struct td_probe_full {
-    bool ran;               /* a handshake ran (or a TLS 1.3 chain was
-                               verified) */
-    bool tls13;             /* TLS 1.3: the chain was read by tlsdiag from
-                               the decrypted flight and verified apart */
-    int attempt;            /* the attempt whose hello it used, -1 */
-    const char *ca_file;    /* as given (NULL: the system bundle) */
-    const char *hostname;   /* the name verified (host_buf), NULL: none */
+    bool ran;             /* a handshake ran (or a TLS 1.3 chain was
+                             verified) */
+    bool tls13;           /* TLS 1.3: the chain was read by tlsdiag from
+                             the decrypted flight and verified apart */
+    int attempt;          /* the attempt whose hello it used, -1 */
+    const char *ca_file;  /* as given (NULL: the system bundle) */
+    const char *hostname; /* the name verified (host_buf), NULL: none */
     char host_buf[TD_PN_MAX_HOST + 1];
-    char message[512];      /* why it did not run, when !ran */
+    char message[512]; /* why it did not run, when !ran */
     struct td_pm_result r;
 };
 
@@ -95,36 +95,36 @@ struct td_probe_opts {
     uint16_t port;
     const char *connect_to;
     int family;
-    unsigned timeout_ms;        /* per connection; 0: 5000 */
-    unsigned max_connections;   /* 0: 32 */
-    unsigned delay_ms;          /* between connections; > 0: one at a time */
-    unsigned parallel;          /* 0: 4 */
-    bool exact;                 /* keep the device's random */
-    uint8_t device_major;       /* mbedTLS major of the device, 0 unknown */
-    const char *sni;            /* name to set (default: host, when a name) */
+    unsigned timeout_ms;      /* per connection; 0: 5000 */
+    unsigned max_connections; /* 0: 32 */
+    unsigned delay_ms;        /* between connections; > 0: one at a time */
+    unsigned parallel;        /* 0: 4 */
+    bool exact;               /* keep the device's random */
+    uint8_t device_major;     /* mbedTLS major of the device, 0 unknown */
+    const char *sni;          /* name to set (default: host, when a name) */
 };
 
 struct td_probe_run {
     struct td_probe_opts o;
-    const struct td_client_hello *device;   /* the hello replayed (or NULL:
-                                               the 2.28 template) */
-    char address[64];           /* where the first connection went */
+    const struct td_client_hello *device; /* the hello replayed (or NULL:
+                                             the 2.28 template) */
+    char address[64];                     /* where the first connection went */
     unsigned connections;
     TD_VEC(struct td_probe_attempt *) attempts;
-    int base;                   /* attempt index of the replay, -1 none */
-    int fix;                    /* attempt index of the smallest winning
-                                   change, -1 none */
-    int alt[8];                 /* other winning attempts (alternatives) */
+    int base;   /* attempt index of the replay, -1 none */
+    int fix;    /* attempt index of the smallest winning
+                   change, -1 none */
+    int alt[8]; /* other winning attempts (alternatives) */
     size_t n_alt;
     bool budget_exhausted;
-    bool network_error;         /* the replay could not reach the server */
-    bool stopped_silent;        /* the replay met silence: no search */
+    bool network_error;  /* the replay could not reach the server */
+    bool stopped_silent; /* the replay timed out: no search */
     struct td_probe_full full;
     struct td_probe_full full_cert;  /* again with --cert/--key */
     struct td_probe_full full_nomfl; /* again without max_fragment_length,
                                         when the first failed with it */
     /* private to probe.c */
-    uint8_t *base_msg;          /* the hello replayed, as a message */
+    uint8_t *base_msg; /* the hello replayed, as a message */
     size_t base_len;
     uint16_t base_record_version;
     void *rng;
@@ -147,9 +147,9 @@ int td_probe_hello(const struct td_probe_run *p,
                    const struct td_probe_attempt *a, struct td_hb_hello *h);
 
 struct td_probe_full_opts {
-    const char *ca_file;        /* NULL: TD_PM_DEFAULT_CA */
-    const char *hostname;       /* NULL: the SNI sent, else the host when
-                                   it is a name */
+    const char *ca_file;  /* NULL: TD_PM_DEFAULT_CA */
+    const char *hostname; /* NULL: the SNI sent, else the host when
+                             it is a name */
     const char *cert_file, *key_file;
 };
 

@@ -287,7 +287,31 @@ class Hostile(threading.Thread):
             elif self.mode == "garbage":
                 c.sendall(os.urandom(300))
                 c.close()
+            elif self.mode in ("alerts", "huge", "drip"):
+                threading.Thread(target=self.pour, args=(c,),
+                                 daemon=True).start()
             # silent: keep it open until stop
+
+    def pour(self, c):
+        """alerts: fatal alerts without end; huge: a handshake message of
+        0xFFFFFF bytes in maximum-size records; drip: a ServerHello record
+        one byte every 300 ms."""
+        try:
+            if self.mode == "alerts":
+                while not self.stop_ev.is_set():
+                    c.sendall(bytes([21, 3, 3, 0, 2, 2, 40]) * 512)
+            elif self.mode == "huge":
+                body = bytes([2, 0xff, 0xff, 0xff]) + bytes(16380)
+                c.sendall(bytes([22, 3, 3, 0x40, 0]) + body)
+                while not self.stop_ev.is_set():
+                    c.sendall(bytes([22, 3, 3, 0x40, 0]) + bytes(16384))
+            else:
+                for b in bytes([22, 3, 3, 0, 80, 2, 0, 0, 76]):
+                    if self.stop_ev.wait(0.3):
+                        break
+                    c.sendall(bytes([b]))
+        except OSError:
+            pass
 
     def stop(self):
         self.stop_ev.set()
@@ -433,6 +457,14 @@ def ipv6_literal():
 
 
 r.check("probe [::1]:PORT reaches an IPv6 server", ipv6_literal)
+
+
+r.check("probe hostile: alerts forever end in a clear alert",
+        lambda: hostile_check("alerts", 1, "alert", 30))
+r.check("probe hostile: a 16 MB handshake message is cut at the byte cap",
+        lambda: hostile_check("huge", 1, "not_tls", 30))
+r.check("probe hostile: a server dripping bytes ends within the timeout, "
+        "no variants", lambda: hostile_check("drip", 1, "timeout", 3))
 
 
 def refused():
