@@ -6,6 +6,7 @@
 #   make test    install missing packages, build, run every test (ctest)
 #   make asan    the whole suite under AddressSanitizer + UBSan (build-asan/)
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (build-fuzz/)
+#   make fuzz-long  the long campaign (an hour per target), outside CI
 #   make bench   throughput and memory figures (beside grep / tshark)
 
 PACKAGES = build-essential cmake pkg-config python3 clang libclang-rt-14-dev \
@@ -13,11 +14,14 @@ PACKAGES = build-essential cmake pkg-config python3 clang libclang-rt-14-dev \
            tcpdump tshark procps time
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
+# fuzz-long: FUZZ_SECONDS when given on the command line, else an hour
+FUZZ_LONG_SECONDS = $(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),3600)
+FUZZ_TARGETS ?=
 BENCH_MB ?= 1024
 BENCH_ALSO_MB ?= 4096
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test asan fuzz bench clean
+.PHONY: all deps build demo test asan fuzz fuzz-long bench clean
 
 all: build
 
@@ -70,6 +74,15 @@ fuzz: deps
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-fuzz -j $(JOBS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build-fuzz
+
+# The long campaign, outside CI (hours): FUZZ_SECONDS per target (default
+# 3600), persistent corpus in tests/fuzz/corpus-long/, findings and figures
+# in tests/fuzz/artifacts/.
+fuzz-long: deps
+	CC=clang cmake -S . -B build-fuzz -DTD_FUZZ=ON -DTD_TESTS=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	cmake --build build-fuzz -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_LONG_SECONDS) sh tests/fuzz/campaign.sh build-fuzz $(FUZZ_TARGETS)
 
 bench: build
 	python3 tests/bench/bench_log.py --binary build/tlsdiag

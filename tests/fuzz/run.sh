@@ -12,6 +12,8 @@ status=0
 for bin in "$build"/tests/fuzz/fuzz_*; do
     [ -x "$bin" ] || continue
     name=$(basename "$bin" | sed 's/^fuzz_//')
+    # FUZZ_ONLY=NAME: one target (campaign.sh seeds its corpus this way)
+    [ -n "${FUZZ_ONLY:-}" ] && [ "$name" != "$FUZZ_ONLY" ] && continue
     rm -rf "$work/$name"
     mkdir -p "$work/$name"
     if [ -d "$here/corpus/$name" ]; then
@@ -54,8 +56,13 @@ for bin in "$build"/tests/fuzz/fuzz_*; do
                     > "$work/$name/$(basename "$f")"
             done ;;
     esac
-    dict=""
-    [ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"
+    # Dictionaries (make-dicts.py): mbedTLS log wording for the log
+    # parser, TLS code points for the byte decoders.
+    case $name in
+        log) dict="-dict=$here/log.dict" ;;
+        decode|reply|pcap|x509) dict="-dict=$here/tls.dict" ;;
+        *) dict="" ;;
+    esac
     echo "fuzz_$name: ${secs}s"
     if ! "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
             -max_len=65536 -print_final_stats=1 $dict \
