@@ -205,6 +205,10 @@ static void jkeys(struct td_jsonw *w, const struct td_scan_result *r)
         td_jw_obj_begin(w);
         jlist(w, "schemes", TD_REG_SIGALG, &K->sigalgs);
         td_jw_obj_end(w);
+        td_jw_key(w, "signature_algorithms_tls13");
+        td_jw_obj_begin(w);
+        jlist(w, "schemes", TD_REG_SIGALG, &K->sigalgs13);
+        td_jw_obj_end(w);
         td_jw_obj_end(w);
     }
     td_jw_arr_end(w);
@@ -737,14 +741,15 @@ static void tkeys(const struct txt *t, const struct td_scan_result *r)
                 ? td_reg_name(TD_REG_SUITE, K->answer.suite, ab) : "?");
         if (K->certs.n)
             tcert(t, 4, &K->certs);
-        else if (K->version == 0x0304 && !r->tls13_decrypt)
-            out(t, "    (certificates under TLS 1.3 are encrypted and not "
-                "read yet)\n");
+        else if (K->version == 0x0304 && !K->answer.decrypted)
+            out(t, "    (the certificate is in the encrypted TLS 1.3 "
+                "flight, which could not be read)\n");
         if (K->sigalgs.n)
-            words(t, 4, "schemes", TD_REG_SIGALG, K->sigalgs.v,
-                  K->sigalgs.n, K->version == 0x0304
-                                    ? "(CertificateVerify)"
-                                    : "(ServerKeyExchange)");
+            words(t, 4, "schemes 1.2", TD_REG_SIGALG, K->sigalgs.v,
+                  K->sigalgs.n, "(ServerKeyExchange)");
+        if (K->sigalgs13.n)
+            words(t, 4, "schemes 1.3", TD_REG_SIGALG, K->sigalgs13.v,
+                  K->sigalgs13.n, "(CertificateVerify)");
     }
 }
 

@@ -57,6 +57,11 @@ struct scan {
     /* TLS 1.3 key share of the phase-2 hellos: x25519 unless the server
      * asked for another group we can make a key for. */
     struct td_tls13_ks x25519;
+    struct td_tls13_ks p256;        /* when the server asks for secp256r1 */
+    bool have_p256;
+    const struct td_tls13_ks *share_ks; /* behind share; NULL: no private
+                                           half (no decryption) */
+    struct td_scan_chain certs13;   /* the TLS 1.3 hello's certificates */
     uint16_t share_group;
     uint8_t share[MAX_SHARE];
     size_t share_len;
@@ -248,6 +253,8 @@ static void reduce(const struct td_pn_attempt *a, int rc,
         x->ske_group = hs->ske.group;
         x->ske_sigalg = hs->ske.sigalg;
     }
+    x->cv_sigalg = hs->cert_verify_sigalg;
+    x->decrypted = a->tls13_decrypted;
 }
 
 /* Send h on a new connection and reduce the answer.  TD_OK: *a and *ans
@@ -255,7 +262,8 @@ static void reduce(const struct td_pn_attempt *a, int rc,
  * td_pn_attempt_free); TD_ERR_LIMIT: the budget is spent, nothing sent;
  * TD_ERR_NOMEM, or the hello's build error. */
 static int scan_probe(struct scan *s, const char *purpose, size_t offered,
-                      const struct td_hb_hello *h, struct td_pn_attempt *a,
+                      const struct td_hb_hello *h,
+                      const struct td_tls13_ks *ks, struct td_pn_attempt *a,
                       struct td_scan_answer *ans)
 {
     uint8_t *rec = NULL;
@@ -268,19 +276,23 @@ static int scan_probe(struct scan *s, const char *purpose, size_t offered,
         free(rec);
         return TD_ERR_LIMIT;
     }
-    rc = td_pn_probe(&s->pn, rec, n, a);
+    struct td_pn_opts pn = s->pn;
+    if (ks) {
+        pn.key_shares = ks;
+        pn.n_key_shares = 1;
+    }
+    rc = td_pn_probe(&pn, rec, n, a);
     gate_leave(s);
     free(rec);
     if (rc && rc != TD_ERR_NETWORK)
         return rc;
     reduce(a, rc, ans);
-    if (a->address[0]) {
-        pthread_mutex_lock(&s->mu);
-        if (!s->r->address[0])
-            snprintf(s->r->address, sizeof(s->r->address), "%s",
-                     a->address);
-        pthread_mutex_unlock(&s->mu);
-    }
+    pthread_mutex_lock(&s->mu);
+    if (a->address[0] && !s->r->address[0])
+        snprintf(s->r->address, sizeof(s->r->address), "%s", a->address);
+    if (ans->decrypted)
+        s->r->tls13_decrypt = true;
+    pthread_mutex_unlock(&s->mu);
     log_conn(s, purpose, offered, ans);
     return TD_OK;
 }
@@ -292,8 +304,11 @@ static int probe_hello(struct scan *s, const char *purpose, size_t offered,
 {
     struct td_hb_hello h;
     int rc = td_scan_build_hello(sp, &h);
+    const struct td_tls13_ks *ks = sp->version == 0x0304 && sp->share
+                                           && sp->share_len
+                                       ? sp->share_ks : NULL;
     if (!rc)
-        rc = scan_probe(s, purpose, offered, &h, a, ans);
+        rc = scan_probe(s, purpose, offered, &h, ks, a, ans);
     td_hb_free(&h);
     /* A spent budget is said once, by r->budget_hit. */
     if (rc && rc != TD_ERR_LIMIT)
@@ -336,6 +351,7 @@ struct chain {
     int key;                            /* enum td_scan_keytype */
     bool empty_share;                   /* TLS 1.3 groups: no key share */
     uint8_t kind;                       /* enum td_reg_kind of the values */
+    bool decrypted;                     /* a TLS 1.3 flight was read */
     uint16_t aux[TD_SCAN_MAX_LIST];     /* fixed list the spec offers */
     size_t n_aux;
     unsigned steps;
@@ -594,6 +610,7 @@ static void base_spec(struct scan *s, uint16_t version,
         sp->share_group = s->share_group;
         sp->share = s->share;
         sp->share_len = s->share_len;
+        sp->share_ks = s->share_ks;
     } else {
         sp->groups = s->l.groups_ec;
         sp->n_groups = s->l.n_groups_ec;
@@ -633,6 +650,8 @@ static void seen_version(struct chain *c, const struct td_pn_attempt *a,
         copy_chain(s, &a->hs->certs, &s->r->default_certs);
         s->r->default_version = ans->version;
     }
+    if (c->version == 0x0304 && ans->decrypted && a->hs)
+        copy_chain(s, &a->hs->certs, &s->certs13);
 }
 
 static void version_state(struct chain *c)
@@ -758,6 +777,10 @@ static void phase1_facts(struct scan *s)
         if (a13->hrr)
             r->hrr_group = a13->key_share_group;
     }
+    if (!s->legacy_max && s->certs13.n) {
+        r->default_certs = s->certs13;
+        r->default_version = 0x0304;
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -783,17 +806,51 @@ static bool make_share(uint16_t g, uint8_t *out, size_t cap, size_t *len)
     return td_scan_ec_share(g, out, cap, len);
 }
 
+/* A TLS 1.3-only server that asked for another group in phase 1 showed
+ * no certificate: one hello with the new share, for the SNI tests to
+ * compare with. */
+static void baseline13(struct scan *s)
+{
+    struct scan_hello_spec sp;
+    base_spec(s, 0x0304, &sp);
+    struct td_pn_attempt a;
+    struct td_scan_answer ans;
+    if (probe_hello(s, "certificate of the scan's name", sp.n_suites, &sp,
+                    &a, &ans))
+        return;
+    if (ans.decrypted && a.hs) {
+        copy_chain(s, &a.hs->certs, &s->r->default_certs);
+        s->r->default_version = 0x0304;
+    }
+    td_pn_attempt_free(&a);
+}
+
 /* After phase 1: the key share the TLS 1.3 hellos of phase 2 carry. */
 static void choose_share(struct scan *s)
 {
     uint16_t want = s->r->hrr_group;
+    if (want == TD_TLS13_GROUP_SECP256R1
+        && td_tls13_keyshare_init(&s->p256, want, td_scan_rng, NULL)
+               == TD_OK) {
+        s->have_p256 = true;
+        memcpy(s->share, s->p256.pub, s->p256.pub_len);
+        s->share_len = s->p256.pub_len;
+        s->share_group = want;
+        s->share_ks = &s->p256;
+        return;
+    }
+    char nb[TD_REG_NAMEBUF];
     if (want && make_share(want, s->share, sizeof(s->share),
                            &s->share_len)) {
         s->share_group = want;
+        s->share_ks = NULL;         /* no private half kept */
+        note(s, "TLS 1.3: the server asks for %s; the scan reads encrypted "
+             "flights (certificates, CertificateVerify, EncryptedExtensions) "
+             "with x25519 and secp256r1 shares only",
+             td_reg_name(TD_REG_GROUP, want, nb));
         return;
     }
     if (want) {
-        char nb[TD_REG_NAMEBUF];
         note(s, "TLS 1.3: the server asks for %s, for which the scan "
              "cannot make a key share; what needs a full TLS 1.3 "
              "ServerHello (certificates per key type, SNI, extensions) "
@@ -1057,45 +1114,88 @@ static void key_tls12(struct scan *s, struct chain *c, int k)
         K->state = clean_end(&K->answer) ? TD_SCAN_NO : TD_SCAN_UNKNOWN;
 }
 
-/* Key type over TLS 1.3 only: the server picks its certificate by the
- * client's signature_algorithms (RFC 8446 4.4.2.2); a ServerHello means
- * it has one of the type, an alert that it has none. */
-static void key_tls13(struct scan *s, int k)
+static void spec_key13(struct chain *c, const uint16_t *v, size_t n,
+                       struct scan_hello_spec *sp)
+{
+    base_spec(c->s, 0x0304, sp);
+    sp->sigalgs = v;
+    sp->n_sigalgs = n;
+    sp->sigalgs_cert = c->s->l.sigalgs;
+    sp->n_sigalgs_cert = c->s->l.n_sigalgs;
+}
+
+static bool pick_cv(struct chain *c, const struct td_scan_answer *a,
+                    uint16_t *v)
+{
+    (void)c;
+    if (a->result != TD_PN_SERVER_HELLO || a->version != 0x0304
+        || !a->cv_sigalg)
+        return false;
+    *v = a->cv_sigalg;
+    return true;
+}
+
+static void seen_key13(struct chain *c, const struct td_pn_attempt *a,
+                       const struct td_scan_answer *ans)
+{
+    struct td_scan_key *K = &c->s->r->keys[c->key];
+    c->decrypted |= ans->decrypted;
+    if (K->state == TD_SCAN_YES || c->steps != 0)
+        return;
+    K->answer = *ans;
+    K->version = 0x0304;
+    if (ans->result == TD_PN_SERVER_HELLO && ans->version == 0x0304
+        && !ans->hrr) {
+        K->state = TD_SCAN_YES;
+        if (a->hs)
+            copy_chain(c->s, &a->hs->certs, &K->certs);
+    }
+}
+
+/* Key type over TLS 1.3: the server picks its certificate by the
+ * client's signature_algorithms (RFC 8446 4.4.2.2), so a ServerHello to
+ * a hello with only that type's schemes means it has one, an alert that
+ * it has none.  With the flight decrypted, the CertificateVerify schemes
+ * (4.4.3) by elimination. */
+static void key_tls13(struct scan *s, struct chain *c, int k)
 {
     struct td_scan_key *K = &s->r->keys[k];
     uint16_t sig[128];
     size_t ns = td_scan_sigalgs_for_key(&s->l, k, sig, 128);
-    struct scan_hello_spec sp;
-    base_spec(s, 0x0304, &sp);
-    sp.sigalgs = sig;
-    sp.n_sigalgs = ns;
-    sp.sigalgs_cert = s->l.sigalgs;
-    sp.n_sigalgs_cert = s->l.n_sigalgs;
-    char purpose[48];
-    snprintf(purpose, sizeof(purpose), "%s certificate TLS 1.3",
+    char label[48];
+    snprintf(label, sizeof(label), "%s certificate TLS 1.3",
              td_scan_key_name(k));
-    struct td_pn_attempt a;
-    if (probe_hello(s, purpose, ns, &sp, &a, &K->answer))
+    chain_init(c, s, label, &K->sigalgs13, sig, ns);
+    c->kind = TD_REG_SIGALG;
+    c->version = 0x0304;
+    c->key = k;
+    c->spec = spec_key13;
+    c->pick = pick_cv;
+    c->seen = seen_key13;
+    bool tested_before = K->state != TD_SCAN_UNTESTED;
+    chain_run(c, false);
+    if (!c->decrypted)
+        K->sigalgs13.state = TD_SCAN_UNTESTED;
+    if (tested_before || K->state == TD_SCAN_YES || !c->steps)
         return;
-    td_pn_attempt_free(&a);
-    K->version = 0x0304;
-    const struct td_scan_answer *x = &K->answer;
-    if (x->result == TD_PN_SERVER_HELLO && x->version == 0x0304 && !x->hrr)
-        K->state = TD_SCAN_YES;
-    else if (x->result == TD_PN_ALERT)
-        K->state = TD_SCAN_NO;
-    else
-        K->state = TD_SCAN_UNKNOWN;
+    K->state = K->answer.result == TD_PN_ALERT ? TD_SCAN_NO
+                                               : TD_SCAN_UNKNOWN;
 }
 
+/* TLS <= 1.2 when the server has it (certificates in the clear); TLS
+ * 1.3 for the CertificateVerify schemes when its flight can be read, or
+ * alone for a TLS 1.3-only server. */
 static void job_key(struct scan *s, void *arg)
 {
     struct chain *c = arg;
     int k = c->key;
-    if (s->legacy_max)
+    if (s->legacy_max) {
         key_tls12(s, c, k);
-    else if (s->has13)
-        key_tls13(s, k);
+        if (s->has13 && s->share_ks && s->r->keys[k].state == TD_SCAN_YES)
+            key_tls13(s, c, k);
+    } else if (s->has13) {
+        key_tls13(s, c, k);
+    }
 }
 
 /* The hello the SNI and extension tests vary: every suite of the
@@ -1154,12 +1254,16 @@ static void job_sni(struct scan *s, void *arg)
     td_pn_attempt_free(&a);
 }
 
-/* The value the server echoed for extension type, or -1. */
+/* The value the server echoed for extension type, or -1: in the
+ * ServerHello (TLS <= 1.2) or the EncryptedExtensions (TLS 1.3, RFC 8446
+ * 4.3.1). */
 static int echoed(const struct td_pn_attempt *a, uint16_t type)
 {
     if (!a->hs || !a->hs->sh)
         return -1;
     const struct td_ext *e = td_ext_find(&a->hs->sh->extensions, type);
+    if (!e && a->hs->has_encrypted_extensions)
+        e = td_ext_find(&a->hs->encrypted_extensions, type);
     if (!e)
         return -1;
     if (type == TD_HB_EXT_MAX_FRAGMENT_LENGTH)
@@ -1190,6 +1294,9 @@ static void ext_result(struct td_scan_ext *e, const struct td_pn_attempt *a,
     if (ans->result != TD_PN_SERVER_HELLO) {
         e->state = TD_SCAN_UNKNOWN;
         e->note = "the server refused the hello that carried it";
+    } else if (version == 0x0304 && !ans->decrypted) {
+        e->state = TD_SCAN_UNKNOWN;
+        e->note = "the server's encrypted flight could not be read";
     } else if (v >= 0) {
         e->state = TD_SCAN_YES;
         e->echoed = (uint16_t)v;
@@ -1216,10 +1323,10 @@ static void job_exts(struct scan *s, void *arg)
     if (!s->legacy_max && !s->has13)
         return;
     uint16_t version = s->legacy_max ? s->legacy_max : 0x0304;
-    if (version == 0x0304 && !r->tls13_decrypt) {
+    if (version == 0x0304 && !s->share_ks) {
         const char *why = "TLS 1.3 servers answer in EncryptedExtensions "
-                          "(RFC 8446 4.3.1), which this build does not "
-                          "decrypt";
+                          "(RFC 8446 4.3.1), and the scan has no key for "
+                          "the group this server asks for";
         r->mfl.state = r->rsl.state = TD_SCAN_UNKNOWN;
         r->mfl.note = r->rsl.note = why;
         r->mfl.version = r->rsl.version = version;
@@ -1233,7 +1340,9 @@ static void job_exts(struct scan *s, void *arg)
     ext_result(&r->rsl, &a, &ans, 28, version);
     ext_result(&r->mfl, &a, &ans, TD_HB_EXT_MAX_FRAGMENT_LENGTH, version);
     td_pn_attempt_free(&a);
-    if (r->mfl.state == TD_SCAN_YES)
+    /* MFL echoed, or neither: a server without record_size_limit does
+     * not ignore max_fragment_length, so both answers stand. */
+    if (r->mfl.state == TD_SCAN_YES || r->rsl.state == TD_SCAN_NO)
         return;
     if (r->rsl.state == TD_SCAN_UNKNOWN
         && !ext_probe(s, "record_size_limit", 0, limit, &a, &ans)) {
@@ -1257,7 +1366,7 @@ static void job_device(struct scan *s, void *arg)
         rc = td_hb_fresh_random(&h, td_scan_rng, NULL);
     struct td_pn_attempt a;
     if (!rc)
-        rc = scan_probe(s, "the device's hello", 0, &h, &a,
+        rc = scan_probe(s, "the device's hello", 0, &h, NULL, &a,
                         &s->r->device_answer);
     td_hb_free(&h);
     if (rc == TD_OK) {
@@ -1394,6 +1503,7 @@ static int scan_init(struct scan *s, const struct td_scan_opts *o,
     if (rc)
         return rc;
     s->share_group = TD_TLS13_GROUP_X25519;
+    s->share_ks = &s->x25519;
     memcpy(s->share, s->x25519.pub, s->x25519.pub_len);
     s->share_len = s->x25519.pub_len;
     pthread_mutex_init(&s->mu, NULL);
@@ -1426,11 +1536,15 @@ int td_scan_run(const struct td_scan_opts *o, struct td_scan_result *r)
         tls12_small(s, &ch->v[3]);
     if (r->reached) {
         choose_share(s);
+        if (!s->legacy_max && s->has13 && !r->default_certs.n && s->share_ks)
+            baseline13(s);
         phase2(s, ch);
         preferred_group(r);
     }
     r->elapsed_ms = now_ms() - start;
     td_tls13_keyshare_free(&s->x25519);
+    if (s->have_p256)
+        td_tls13_keyshare_free(&s->p256);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     free(s);

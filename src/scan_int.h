@@ -8,6 +8,7 @@
 
 #include "tlsdiag/hellobuild.h"
 #include "tlsdiag/scan.h"
+#include "tlsdiag/tls13.h"
 
 /* Candidate lists, built once per scan from the registry (the generated
  * tables know every code point IANA lists). */
@@ -62,6 +63,9 @@ struct scan_hello_spec {
     uint16_t share_group;
     const uint8_t *share;
     size_t share_len;
+    /* the key pair behind share, when the scan has its private half: the
+     * server's encrypted flight is then read (tls13read.h); NULL */
+    const struct td_tls13_ks *share_ks;
     uint8_t mfl_code;           /* max_fragment_length 1..4; 0 none */
     uint16_t record_size_limit; /* 0 none */
 };

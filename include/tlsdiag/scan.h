@@ -21,6 +21,12 @@
  *     (`parallel` connections at most), each chain one connection after
  *     the other.
  *
+ * TLS 1.3: with the private half of its key share the scan reads the
+ * server's encrypted flight (tls13read.h): certificates, the
+ * CertificateVerify scheme, EncryptedExtensions.  Other groups (a server
+ * asking for secp384r1) get a share made for the occasion, and only the
+ * plaintext ServerHello is read.
+ *
  * Ownership: the caller owns struct td_scan_result (td_scan_result_init,
  * td_scan_result_free); every string and list in it lives in its arena.
  */
@@ -86,7 +92,10 @@ struct td_scan_answer {
                                    HelloRetryRequest asks for; 0 none */
     uint16_t ske_group;         /* TLS <= 1.2 ECDHE curve; 0 none */
     uint16_t ske_sigalg;        /* TLS 1.2 ServerKeyExchange scheme */
-    uint16_t cv_sigalg;         /* TLS 1.3 CertificateVerify scheme */
+    uint16_t cv_sigalg;         /* TLS 1.3 CertificateVerify scheme (a
+                                   decrypted flight); 0 none */
+    bool decrypted;             /* the TLS 1.3 flight was read to a
+                                   verified server Finished */
     bool http;                  /* not_tls: the answer was HTTP */
     bool unresolved;            /* the name did not resolve */
     bool no_connection;         /* refused, or no connect in time */
@@ -140,12 +149,14 @@ enum td_scan_keytype { TD_SCAN_KEY_ECDSA = 0, TD_SCAN_KEY_RSA, TD_SCAN_NKEYS };
 
 struct td_scan_key {
     uint8_t state;              /* YES: the server has such a certificate */
-    uint16_t version;           /* version of the hellos */
+    uint16_t version;           /* version of the hellos (TLS <= 1.2
+                                   when the server has it) */
     struct td_scan_answer answer;
     struct td_scan_chain certs; /* empty when not readable (TLS 1.3
                                    without decryption) */
-    struct td_scan_list sigalgs;    /* TLS 1.2 ServerKeyExchange schemes,
-                                       or TLS 1.3 CertificateVerify */
+    struct td_scan_list sigalgs;    /* TLS 1.2 ServerKeyExchange schemes */
+    struct td_scan_list sigalgs13;  /* TLS 1.3 CertificateVerify schemes
+                                       (decrypted flights only) */
     const char *note;           /* why the state is known without an
                                    answer; NULL */
 };
@@ -223,7 +234,9 @@ struct td_scan_result {
     uint16_t default_version;
     struct td_scan_sni sni_tests[TD_SCAN_NSNI];
     struct td_scan_ext mfl, rsl;
-    bool tls13_decrypt;         /* TLS 1.3 flights were decrypted */
+    bool tls13_decrypt;         /* a TLS 1.3 flight was decrypted (the
+                                   scan keeps the private half of its
+                                   x25519 and secp256r1 shares) */
     /* --from: the device's own hello replayed as it is */
     bool device_tested;
     struct td_scan_answer device_answer;
