@@ -25,6 +25,8 @@ static const struct command commands[] = {
      "decode TLS bytes (hex, base64, hexdump or binary file)"},
     {"probe", td_cmd_probe,
      "replay the device's hello against the live server; prove the cause"},
+    {"scan", td_cmd_scan,
+     "what a TLS server accepts, in few connections"},
     {"explain", td_cmd_explain,
      "explain TLS alerts, mbedTLS error codes and X.509 verify flags"},
 };
