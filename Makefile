@@ -7,11 +7,12 @@
 #   make asan    the whole suite under AddressSanitizer + UBSan (build-asan/)
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (build-fuzz/)
 #   make fuzz-long  the long campaign (an hour per target), outside CI
-#   make bench   throughput and memory figures (beside grep / tshark)
+#   make bench   throughput and memory figures (beside grep / tshark);
+#                scan connections and time (beside sslscan / testssl.sh)
 
 PACKAGES = build-essential cmake pkg-config python3 clang libclang-rt-14-dev \
            llvm libmbedtls-dev libpcap-dev libcmocka-dev openssl gnutls-bin \
-           tcpdump tshark procps time
+           tcpdump tshark procps time sslscan testssl.sh
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
 # fuzz-long: FUZZ_SECONDS when given on the command line, else an hour
@@ -89,6 +90,7 @@ bench: build
 	python3 tests/bench/bench_pcap.py --binary build/tlsdiag \
 	  --floor build/tests/bench/pcap_floor --size-mb $(BENCH_MB) \
 	  --also-mb $(BENCH_ALSO_MB)
+	python3 tests/bench/bench_scan.py --binary build/tlsdiag
 
 clean:
 	rm -rf build build-asan build-fuzz
