@@ -268,7 +268,9 @@ static int exit_status(const struct td_probe_run *run,
         for (size_t i = 0; i < hs->findings.n; i++)
             if (hs->findings.v[i].likelihood == TD_CONFIRMED)
                 return TD_EXIT_FAILED;
-    if (base && base->accepted)
+    /* accepted: the hello, and the full handshake when it ran */
+    if (base && base->accepted &&
+        (!run->full.ran || run->full.r.verdict == TD_PM_OK))
         return TD_EXIT_OK;
     return TD_EXIT_FAILED;
 }

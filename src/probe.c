@@ -454,8 +454,12 @@ static void judge(struct td_probe_attempt *a)
 {
     const struct td_alert *al;
     const struct td_handshake *hs = a->pn.hs;
+    /* A whole flight (to ServerHelloDone, or a TLS 1.3 Finished) is an
+     * acceptance even when an alert follows it in the same read. */
+    bool flight = hs && hs->sh &&
+                  (hs->server_hello_done || hs->tls13_flight_read);
     a->accepted = a->rc == TD_OK && hs && (hs->sh || hs->hrr) &&
-                  !fatal_server_alert(hs, &al);
+                  (flight || !fatal_server_alert(hs, &al));
 }
 
 /* Build the bytes of an attempt: base + changes, fresh random, TLS 1.3

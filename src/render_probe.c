@@ -177,17 +177,18 @@ static void full_json(struct td_jsonw *w, const char *key,
     td_jw_kstr(w, "verdict", td_pm_verdict_name(r->verdict));
     td_jw_kstr(w, "cause", r->cause);
     if (!f->tls13) {
+        /* what the device gets (authmode REQUIRED), then what the probe's
+         * own handshake returned with the chain verified apart */
         char code[16];
-        snprintf(code, sizeof(code), "%s0x%04x", r->ret < 0 ? "-" : "",
-                 (unsigned)(r->ret < 0 ? -r->ret : r->ret));
+        snprintf(
+            code, sizeof(code), "%s0x%04x", r->device_ret < 0 ? "-" : "",
+            (unsigned)(r->device_ret < 0 ? -r->device_ret : r->device_ret));
         td_jw_kstr(w, "code", code);
         td_jw_kstr(w, "name", r->ret_name);
         td_jw_kstr(w, "text", r->ret_text);
-        char dcode[16];
-        snprintf(
-            dcode, sizeof(dcode), "%s0x%04x", r->device_ret < 0 ? "-" : "",
-            (unsigned)(r->device_ret < 0 ? -r->device_ret : r->device_ret));
-        td_jw_kstr(w, "device_code", dcode);
+        snprintf(code, sizeof(code), "%s0x%04x", r->ret < 0 ? "-" : "",
+                 (unsigned)(r->ret < 0 ? -r->ret : r->ret));
+        td_jw_kstr(w, "probe_code", code);
     }
     td_jw_key(w, "alert");
     if (r->alert >= 0)
@@ -299,17 +300,22 @@ static void full_text(const struct td_render_opts *o, const char *label,
                 "  %s (TLS 1.3, chain read from the decrypted flight): "
                 "%s\n",
                 label, td_reg_name(TD_REG_SUITE, r->suite, nb));
-    else if (r->ret == 0)
+    else if (r->device_ret == 0)
         fprintf(f, "  %s (mbedTLS): %scompleted%s, %s %s\n", label, G(o), N(o),
                 td_reg_name(TD_REG_VERSION, r->version, nb),
                 td_reg_name(TD_REG_SUITE, r->suite, nb2));
     else
         fprintf(f, "  %s (mbedTLS): %sfailed%s -0x%04x %s%s%s\n", label, R(o),
-                N(o), (unsigned)-r->ret, r->ret_text,
+                N(o), (unsigned)-r->device_ret, r->ret_text,
                 r->alert >= 0 ? ", server alert " : "",
                 r->alert >= 0
                     ? td_reg_name(TD_REG_ALERT, (uint32_t)r->alert, nb)
                     : "");
+    if (!fh->tls13 && r->ret != r->device_ret)
+        fprintf(f,
+                "    (with the chain checked after it, the handshake "
+                "itself returned -0x%04x)\n",
+                (unsigned)(r->ret < 0 ? -r->ret : r->ret));
     if (r->cert_request)
         fprintf(f, "    the server asked for a client certificate (%s)\n",
                 r->client_cert_sent ? "one was sent" : "none was sent");

@@ -505,6 +505,37 @@ static void client_cert_finding(struct td_dctx *x, const struct td_probe_run *p)
               "The same in 3.6.");
 }
 
+/* The server took the hello, but the library's handshake with it failed
+ * for a reason no rule names: said, with what the library reported, so
+ * the run is never taken for a success. */
+static void full_failed(struct td_dctx *x, const struct td_probe_full *fh)
+{
+    const struct td_pm_result *r = &fh->r;
+    struct td_finding *f = td_dx_add(x, "unexplained", TD_POSSIBLE, 30);
+    if (!f)
+        return;
+    char nb[TD_REG_NAMEBUF];
+    td_dx_title(x, f,
+                "The server took the hello, but the full mbedTLS "
+                "handshake with it failed");
+    td_dx_explain(
+        x, f, "mbedtls_ssl_handshake() returned -0x%04x (%s)%s%s%s.",
+        (unsigned)(r->ret < 0 ? -r->ret : r->ret), r->ret_text,
+        r->timed_out ? " when the time ran out" : "",
+        r->alert >= 0 ? "; the server sent " : "",
+        r->alert >= 0 ? td_reg_name(TD_REG_ALERT, (uint32_t)r->alert, nb) : "");
+    td_dx_basis(x, f,
+                "a full handshake through mbedTLS 2.28 with the hello "
+                "the server accepted");
+    td_dx_ev_text(x, f, "full handshake: %s", r->ret_text);
+    td_dx_fix(x, f,
+              "Look at the server's log for why it ended the handshake "
+              "after its first flight.",
+              "Run the device at debug level 4 (mbedtls_debug_set_threshold) "
+              "and read the log with tlsdiag log.",
+              "The same in 3.6.");
+}
+
 void td_rule_probe(struct td_dctx *x)
 {
     const struct td_probe_run *p = x->hs->probe;
@@ -536,10 +567,14 @@ void td_rule_probe(struct td_dctx *x)
     const struct td_probe_full *fh = &p->full;
     if (!fh->ran)
         return;
-    if (fh->r.verdict == TD_PM_HANDSHAKE_FAILED && p->full_nomfl.ran &&
-        (p->full_nomfl.r.verdict == TD_PM_OK ||
-         p->full_nomfl.r.verdict == TD_PM_VERIFY_FAILED))
+    bool mfl = fh->r.verdict == TD_PM_HANDSHAKE_FAILED && p->full_nomfl.ran &&
+               (p->full_nomfl.r.verdict == TD_PM_OK ||
+                p->full_nomfl.r.verdict == TD_PM_VERIFY_FAILED);
+    if (mfl)
         mfl_finding(x, p);
+    else if (fh->r.verdict == TD_PM_HANDSHAKE_FAILED ||
+             fh->r.verdict == TD_PM_NETWORK)
+        full_failed(x, fh);
     if (fh->r.verdict == TD_PM_CLIENT_CERT_REQUIRED ||
         (fh->tls13 && fh->r.cert_request))
         client_cert_finding(x, p);

@@ -287,6 +287,14 @@ class Hostile(threading.Thread):
             elif self.mode == "garbage":
                 c.sendall(os.urandom(300))
                 c.close()
+            elif self.mode == "flight":
+                # a real server flight recorded earlier: its signature is
+                # over another client random, so the full handshake fails
+                with open(r.src("captures/records/tls12-rsa.server.bin"),
+                          "rb") as f:
+                    c.sendall(f.read())
+                time.sleep(0.2)
+                c.close()
             elif self.mode in ("alerts", "huge", "drip"):
                 threading.Thread(target=self.pour, args=(c,),
                                  daemon=True).start()
@@ -465,6 +473,29 @@ r.check("probe hostile: a 16 MB handshake message is cut at the byte cap",
         lambda: hostile_check("huge", 1, "not_tls", 30))
 r.check("probe hostile: a server dripping bytes ends within the timeout, "
         "no variants", lambda: hostile_check("drip", 1, "timeout", 3))
+
+
+def flight_then_fail():
+    h = Hostile("flight")
+    h.start()
+    try:
+        rc, out, err = r.tlsdiag("--json", "probe", "127.0.0.1:%d" % h.port,
+                                 "--timeout", "1500", "--ca", CA, timeout=60)
+    finally:
+        h.stop()
+    eq(rc, 1, "exit (%s)" % err.strip()[:200])
+    doc = json.loads(out)
+    pr = doc["probe"]
+    eq(pr["full_handshake"]["code"], "-0x7b00", "the ServerKeyExchange "
+       "(signed over another client random) fails")
+    eq(pr["attempts"][0]["accepted"], True, "the hello was accepted")
+    eq(pr["full_handshake"]["verdict"], "handshake_failed", "full handshake")
+    ids = [f["id"] for f in doc["handshakes"][0]["findings"]]
+    true("unexplained" in ids, "the failed full handshake is said: %s" % ids)
+
+
+r.check("probe: a ServerHello then a full handshake that fails is not a "
+        "success", flight_then_fail)
 
 
 def refused():
