@@ -450,6 +450,19 @@ static void *run_job(void *arg)
     return NULL;
 }
 
+/* A HelloRetryRequest means "go on with another key share" only to a
+ * hello that offered TLS 1.3 (RFC 8446 4.1.4); to any other it is a
+ * broken answer. */
+static bool hrr_fair(const struct td_handshake *hs)
+{
+    if (!hs->hrr || !hs->ch)
+        return false;
+    for (size_t i = 0; i < hs->ch->versions.n; i++)
+        if (hs->ch->versions.v[i] == 0x0304)
+            return true;
+    return false;
+}
+
 static void judge(struct td_probe_attempt *a)
 {
     const struct td_alert *al;
@@ -458,7 +471,7 @@ static void judge(struct td_probe_attempt *a)
      * acceptance even when an alert follows it in the same read. */
     bool flight = hs && hs->sh &&
                   (hs->server_hello_done || hs->tls13_flight_read);
-    a->accepted = a->rc == TD_OK && hs && (hs->sh || hs->hrr) &&
+    a->accepted = a->rc == TD_OK && hs && (hs->sh || hrr_fair(hs)) &&
                   (flight || !fatal_server_alert(hs, &al));
 }
 

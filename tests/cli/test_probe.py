@@ -243,6 +243,19 @@ r.check("probe default hello, TLS 1.3-only server: version_mismatch, chain "
 
 # --- hostile servers ---------------------------------------------------------
 
+def _hrr():
+    magic = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891"
+                          "c2a211167abb8c5e079e09e2c8a8339c")
+    exts = bytes.fromhex("002b00020304" "003300020017")
+    body = (b"\x03\x03" + magic + b"\x00" + b"\x13\x01" + b"\x00" +
+            len(exts).to_bytes(2, "big") + exts)
+    msg = b"\x02" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x03" + len(msg).to_bytes(2, "big") + msg
+
+
+HRR = _hrr()
+
+
 class Hostile(threading.Thread):
     """A listening socket answering every connection the same way
     (record: keep what each connection sent, then close)."""
@@ -294,6 +307,15 @@ class Hostile(threading.Thread):
                           "rb") as f:
                     c.sendall(f.read())
                 time.sleep(0.2)
+                c.close()
+            elif self.mode == "hrr":
+                # a HelloRetryRequest (RFC 8446 4.1.3) to every read
+                try:
+                    while data and not self.stop_ev.is_set():
+                        c.sendall(HRR)
+                        data = c.recv(65536)
+                except OSError:
+                    pass
                 c.close()
             elif self.mode in ("alerts", "huge", "drip"):
                 threading.Thread(target=self.pour, args=(c,),
@@ -496,6 +518,10 @@ def flight_then_fail():
 
 r.check("probe: a ServerHello then a full handshake that fails is not a "
         "success", flight_then_fail)
+
+
+r.check("probe hostile: HelloRetryRequest in a loop ends with a verdict",
+        lambda: hostile_check("hrr", 1, "server_hello", 10))
 
 
 def refused():
