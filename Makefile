@@ -22,7 +22,7 @@ BENCH_MB ?= 1024
 BENCH_ALSO_MB ?= 4096
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test asan fuzz fuzz-long bench clean
+.PHONY: all deps build demo test asan fuzz fuzz-long fuzz-coverage bench clean
 
 all: build
 
@@ -84,6 +84,10 @@ fuzz-long: deps
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-fuzz -j $(JOBS)
 	FUZZ_SECONDS=$(FUZZ_LONG_SECONDS) sh tests/fuzz/campaign.sh build-fuzz $(FUZZ_TARGETS)
+
+# Line coverage (llvm-cov) of each fuzz target's corpus.
+fuzz-coverage: deps
+	sh tests/fuzz/coverage.sh
 
 bench: build
 	python3 tests/bench/bench_log.py --binary build/tlsdiag
