@@ -22,7 +22,7 @@ BENCH_MB ?= 1024
 BENCH_ALSO_MB ?= 4096
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test asan fuzz fuzz-long fuzz-coverage bench clean
+.PHONY: all deps build demo test asan fuzz fuzz-long fuzz-coverage bench install uninstall deb clean
 
 all: build
 
@@ -96,5 +96,30 @@ bench: build
 	  --also-mb $(BENCH_ALSO_MB)
 	python3 tests/bench/bench_scan.py --binary build/tlsdiag
 
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, tlsdiag(1),
+# the bash completion, README/CHANGELOG/LICENSE; the installed files are
+# listed in build/install_manifest.txt, which make uninstall removes (give
+# it the same DESTDIR).
+PREFIX ?= /usr/local
+install: build
+	cmake -S . -B build -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build build -j $(JOBS) --target tlsdiag
+	DESTDIR="$(DESTDIR)" cmake --install build
+
+uninstall:
+	@test -f build/install_manifest.txt || \
+	  { echo "nothing installed from this build (no build/install_manifest.txt)"; exit 1; }
+	sed 's|^|$(DESTDIR)|' build/install_manifest.txt | xargs -r rm -f --
+	rm -f build/install_manifest.txt
+
+# make deb: build-deb/tlsdiag_VERSION_ARCH.deb (CPack; dependencies from
+# dpkg-shlibdeps).
+deb: deps
+	cmake -S . -B build-deb -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_INSTALL_PREFIX=/usr -DTD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build build-deb -j $(JOBS)
+	cd build-deb && cpack -G DEB >/dev/null
+	@ls build-deb/*.deb
+
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-deb
