@@ -320,7 +320,7 @@ static void full_text(const struct td_render_opts *o, const char *label,
         fprintf(f, "    the server asked for a client certificate (%s)\n",
                 r->client_cert_sent ? "one was sent" : "none was sent");
     if (r->hs)
-        for (size_t i = 0; i < r->hs->certs.n; i++) {
+        for (size_t i = 0; i < r->hs->certs.n && (o->verbose || i == 0); i++) {
             const struct td_cert *c = &r->hs->certs.v[i];
             fprintf(f,
                     "    cert %zu: %s\n            issuer %s; %s; %s .. "
@@ -368,15 +368,24 @@ void td_rt_probe(const struct td_render_opts *o, const struct td_probe_run *p)
     fprintf(f, "%sProbe%s %s:%u%s%s%s\n", B(o), N(o), p->o.host,
             (unsigned)p->o.port, p->address[0] ? " (" : "", p->address,
             p->address[0] ? ")" : "");
+    /* One screen: the replay and the winner; -v lists every attempt. */
+    size_t hidden = 0;
     for (size_t i = 0; i < p->attempts.n; i++) {
         const struct td_probe_attempt *a = p->attempts.v[i];
         if (a->rc == TD_ERR_LIMIT)
             continue;
+        if (!o->verbose && (int)i != p->base && (int)i != p->fix) {
+            hidden++;
+            continue;
+        }
         fprintf(f, "  #%-2u ", a->no);
         changes_text(f, p, &a->ch);
         fprintf(f, "\n       -> %s%s%s\n", a->accepted ? G(o) : "",
                 td_probe_reply(a, buf, sizeof(buf)), a->accepted ? N(o) : "");
     }
+    if (hidden)
+        fprintf(f, "  (%zu other attempt%s: -v lists them)\n", hidden,
+                hidden == 1 ? "" : "s");
     const struct td_probe_attempt *fix = att(p, p->fix);
     const struct td_probe_attempt *base = att(p, p->base);
     if (fix) {
