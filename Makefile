@@ -10,7 +10,8 @@
 #   make bench   throughput and memory figures (beside grep / tshark);
 #                scan connections and time (beside sslscan / testssl.sh)
 
-PACKAGES = build-essential cmake pkg-config python3 clang libclang-rt-14-dev \
+PACKAGES = build-essential cmake pkg-config python3 python3-jsonschema clang \
+           libclang-rt-14-dev \
            llvm libmbedtls-dev libpcap-dev libcmocka-dev openssl gnutls-bin \
            tcpdump tshark procps time sslscan testssl.sh
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
