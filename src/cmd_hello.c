@@ -58,7 +58,7 @@ static void help(FILE *f)
           "  tlsdiag hello capture.bin\n", f);
 }
 
-/* Read all of f (binary) into b; TD_ERR_IO / TD_ERR_LIMIT / NOMEM. */
+/* Read the rest of f into b; TD_ERR_IO / TD_ERR_LIMIT / NOMEM. */
 static int read_all(FILE *f, struct td_bytebuf *b)
 {
     uint8_t chunk[65536];
@@ -72,6 +72,47 @@ static int read_all(FILE *f, struct td_bytebuf *b)
         if (r < sizeof(chunk))
             return ferror(f) ? TD_ERR_IO : 0;
     }
+}
+
+/* What the bytes start with decides how they are fed. */
+enum shape { SHAPE_RECORDS, SHAPE_HANDSHAKE, SHAPE_UNKNOWN };
+
+static enum shape guess_shape(const uint8_t *p, size_t n)
+{
+    if (td_tls_looks_like_record(p, n))
+        return SHAPE_RECORDS;
+    if (n >= 4) {
+        size_t len = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+        switch (p[0]) {
+        case 0: case 1: case 2: case 4: case 8: case 11: case 12: case 13:
+        case 14: case 15: case 16: case 20: case 22: case 24:
+            /* A bare message announces a length the input can hold (or
+             * nearly: a paste may be cut), and one the decoder takes. */
+            if ((p[1] == 0 || ((size_t)p[1] << 16) <= n)
+                && len <= TD_TLS_MAX_HS_MSG)
+                return SHAPE_HANDSHAKE;
+            break;
+        default:
+            break;
+        }
+    }
+    return SHAPE_UNKNOWN;
+}
+
+/* The bytes cannot start TLS input: say so, naming the input. */
+static void say_not_tls(const char *what, const uint8_t *p, size_t n,
+                        bool more)
+{
+    char head[3 * 8 + 4] = "";
+    size_t k = 0;
+    for (size_t i = 0; i < n && i < 8; i++)
+        k += (size_t)snprintf(head + k, sizeof(head) - k, "%s%02x",
+                              i ? " " : "", p[i]);
+    if (n > 8)
+        snprintf(head + k, sizeof(head) - k, " ...");
+    td_msg_error("%s: %s%zu bytes start with %s: not a TLS record "
+                 "(16 03 0x ...), an SSLv2 hello or a handshake message",
+                 what, more ? "the first " : "the ", n, head);
 }
 
 /* Text (hex/base64) or binary?  TLS bytes start with a content type or
@@ -129,26 +170,55 @@ static int add_arg(const char *arg, enum td_hexin_mode mode,
                 return TD_ERR_IO;
             }
         }
+        const char *what = is_stdin ? "standard input" : arg;
+        /* The first 64 KiB tell binary from text.  Binary goes straight
+         * into out (never held twice); binary that cannot start TLS input
+         * is refused there, before the rest is read. */
+        uint8_t first[65536];
+        size_t got = fread(first, 1, sizeof(first), f);
+        int rc = ferror(f) ? TD_ERR_IO : 0;
         struct td_bytebuf raw = {.max = MAX_INPUT};
-        int rc = read_all(f, &raw);
+        bool binary = got && is_binary(first, got);
+        if (rc == 0 && binary && out->n == 0 && got >= 4
+            && guess_shape(first, got) == SHAPE_UNKNOWN) {
+            say_not_tls(what, first, got, got == sizeof(first));
+            rc = TD_ERR_MALFORMED;
+        } else if (rc == 0) {
+            struct td_bytebuf *dst = binary ? out : &raw;
+            rc = td_bytebuf_append(dst, first, got);
+            if (rc == 0 && got == sizeof(first))
+                rc = read_all(f, dst);
+            if (rc)
+                td_msg_error("%s: %s", what,
+                             rc == TD_ERR_LIMIT ? "larger than 64 MiB"
+                                                : td_strerror(rc));
+        } else {
+            td_msg_error("%s: %s", what, td_strerror(rc));
+        }
         if (!is_stdin)
             fclose(f);
-        if (rc) {
-            td_msg_error("%s: %s", is_stdin ? "standard input" : arg,
-                         rc == TD_ERR_LIMIT ? "larger than 64 MiB"
-                                            : td_strerror(rc));
-            td_bytebuf_free(&raw);
-            return rc;
-        }
-        if (raw.n && is_binary(raw.p, raw.n))
-            rc = td_bytebuf_append(out, raw.p, raw.n);
-        else
-            rc = add_text(is_stdin ? "standard input" : arg,
-                          (const char *)raw.p, raw.n, mode, out);
+        if (rc == 0 && !binary)
+            rc = add_text(what, (const char *)raw.p, raw.n, mode, out);
         td_bytebuf_free(&raw);
         return rc;
     }
     return add_text(arg, arg, strlen(arg), mode, out);
+}
+
+/* The input as messages name it: a file, standard input, the argument,
+ * or all of them joined. */
+static const char *input_label(char **args, int n, char *buf, size_t cap)
+{
+    struct stat st;
+    if (n > 1)
+        snprintf(buf, cap, "the %d inputs joined", n);
+    else if (strcmp(args[0], "-") == 0)
+        snprintf(buf, cap, "standard input");
+    else if (stat(args[0], &st) == 0 && !S_ISDIR(st.st_mode))
+        snprintf(buf, cap, "%s", args[0]);
+    else
+        snprintf(buf, cap, "the argument");
+    return buf;
 }
 
 struct hello_run {
@@ -156,20 +226,22 @@ struct hello_run {
     struct td_doc *doc;
     unsigned next_index;
     unsigned decoded;
+    char first_warning[200];    /* what stopped the decode, when nothing
+                                 * was decoded */
 };
-
-static bool decoded_anything(const struct td_handshake *hs)
-{
-    return hs->ch || hs->sh || hs->hrr || hs->certs.n || hs->alerts.n
-           || hs->ske.present || hs->cert_request.present
-           || hs->server_hello_done || hs->events.n;
-}
 
 static void finish(struct hello_run *run, struct td_handshake *hs)
 {
     td_hs_settle_wire(hs);
-    if (decoded_anything(hs))
+    if (td_hs_found_tls(hs))
         run->decoded++;
+    else if (!run->first_warning[0] && hs->warnings.n) {
+        /* the fact, without the advice after "; " */
+        const char *w = hs->warnings.v[0], *end = strstr(w, "; ");
+        int len = end ? (int)(end - w) : (int)strlen(w);
+        snprintf(run->first_warning, sizeof(run->first_warning), "%.*s",
+                 len, w);
+    }
     td_render_handshake(run->r, run->doc, hs);
 }
 
@@ -184,29 +256,6 @@ static struct td_handshake *split(void *user, struct td_handshake *done)
     hs->index = run->next_index++;
     hs->role = TD_ROLE_OBSERVER;
     return hs;
-}
-
-/* What the bytes start with decides how they are fed. */
-enum shape { SHAPE_RECORDS, SHAPE_HANDSHAKE, SHAPE_UNKNOWN };
-
-static enum shape guess_shape(const uint8_t *p, size_t n)
-{
-    if (td_tls_looks_like_record(p, n))
-        return SHAPE_RECORDS;
-    if (n >= 4) {
-        switch (p[0]) {
-        case 0: case 1: case 2: case 4: case 8: case 11: case 12: case 13:
-        case 14: case 15: case 16: case 20: case 22: case 24:
-            /* A bare message announces a length the input can hold (or
-             * nearly: a paste may be cut). */
-            if (p[1] == 0 || ((size_t)p[1] << 16) <= n)
-                return SHAPE_HANDSHAKE;
-            break;
-        default:
-            break;
-        }
-    }
-    return SHAPE_UNKNOWN;
 }
 
 int td_cmd_hello(int argc, char **argv, struct td_cli *cli)
@@ -265,12 +314,11 @@ int td_cmd_hello(int argc, char **argv, struct td_cli *cli)
         td_bytebuf_free(&bytes);
         return TD_EXIT_INPUT;
     }
+    char label[300];
+    input_label(argv + optind, argc - optind, label, sizeof(label));
     enum shape shape = guess_shape(bytes.p, bytes.n);
     if (shape == SHAPE_UNKNOWN) {
-        td_msg_error("the %zu bytes start with %02x%s%s: not a TLS record "
-                     "(16 03 0x ...), an SSLv2 hello or a handshake message",
-                     bytes.n, bytes.p[0], bytes.n > 1 ? " " : "",
-                     bytes.n > 1 ? "..." : "");
+        say_not_tls(label, bytes.p, bytes.n, false);
         td_bytebuf_free(&bytes);
         return TD_EXIT_INPUT;
     }
@@ -285,7 +333,7 @@ int td_cmd_hello(int argc, char **argv, struct td_cli *cli)
     td_render_init(&r, &ro);
     td_render_begin(&r, &doc);
 
-    struct hello_run run = {&r, &doc, 1, 0};
+    struct hello_run run = {&r, &doc, 1, 0, ""};
     struct td_handshake *hs = td_hs_new(0);
     int rc = hs ? 0 : TD_ERR_NOMEM;
     struct td_tls_session s;
@@ -306,10 +354,21 @@ int td_cmd_hello(int argc, char **argv, struct td_cli *cli)
         td_doc_warn(&doc, "decoding stopped: %s", td_strerror(rc));
     int out_rc = td_render_end(&r, &doc);
     td_doc_free(&doc);
-    td_bytebuf_free(&bytes);
     if (out_rc) {
+        td_bytebuf_free(&bytes);
         td_msg_error("writing the output failed");
         return TD_EXIT_INPUT;
     }
+    if (!run.decoded) {
+        /* Bytes that started like TLS and decoded into noise (random
+         * input does now and then): no message only TLS has. */
+        td_msg_error("%s: no TLS message in %zu bytes: they start like "
+                     "%s but decode into nothing TLS has%s%s", label,
+                     bytes.n, shape == SHAPE_RECORDS ? "a TLS record"
+                                                     : "a handshake message",
+                     run.first_warning[0] ? "; first problem: " : "",
+                     run.first_warning);
+    }
+    td_bytebuf_free(&bytes);
     return run.decoded ? TD_EXIT_OK : TD_EXIT_INPUT;
 }

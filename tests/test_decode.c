@@ -355,6 +355,70 @@ static void test_not_tls(void **state)
     td_hs_free(hs);
 }
 
+/* td_hs_found_tls: every recorded handshake is TLS (either side alone,
+ * and a paste cut to its first 9 bytes); random bytes behind a first few
+ * bytes that pass for TLS are not, whatever the seed. */
+static void test_found_tls(void **state)
+{
+    (void)state;
+    static const char *const recorded[] = {
+        "tls12-rsa", "tls12-ecdsa", "tls13-rsa", "tls13-hrr",
+        "tls12-alert-no-shared-cipher", "tls13-only-vs-tls12-client",
+    };
+    for (size_t i = 0; i < sizeof(recorded) / sizeof(recorded[0]); i++) {
+        for (int side = 0; side < 2; side++) {
+            char path[512];
+            size_t n;
+            snprintf(path, sizeof(path), "captures/records/%s.%s.bin",
+                     recorded[i], side ? "server" : "client");
+            uint8_t *p = td_t_read(td_t_src(path), &n);
+            struct td_handshake *hs = decode(TD_DIR_AUTO, p, n);
+            if (!td_hs_found_tls(hs))
+                fail_msg("%s: not taken for TLS", path);
+            td_hs_free(hs);
+            if (side == 0) {
+                hs = decode(TD_DIR_AUTO, p, 9);
+                if (!td_hs_found_tls(hs))
+                    fail_msg("%s, 9 bytes: not taken for TLS", path);
+                td_hs_free(hs);
+            }
+            free(p);
+        }
+    }
+    /* record header, record + ClientHello type, alert record, application
+     * data record, SSLv2 hello header (its version random) */
+    static const struct {
+        size_t n;
+        uint8_t p[6];
+    } heads[] = {
+        {5, {0x16, 0x03, 0x03, 0x40, 0x00}},
+        {6, {0x16, 0x03, 0x01, 0x00, 0x30, 0x01}},
+        {5, {0x15, 0x03, 0x03, 0x00, 0x02}},
+        {5, {0x17, 0x03, 0x03, 0x10, 0x00}},
+        {3, {0x80, 0x2b, 0x01}},
+    };
+    uint32_t x = 2463534242u;
+    uint8_t *buf = malloc(70000);
+    assert_non_null(buf);
+    for (int seed = 0; seed < 50; seed++) {
+        for (size_t h = 0; h < sizeof(heads) / sizeof(heads[0]); h++) {
+            for (size_t i = 0; i < 70000; i++) {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                buf[i] = (uint8_t)x;
+            }
+            memcpy(buf, heads[h].p, heads[h].n);
+            struct td_handshake *hs = decode(TD_DIR_AUTO, buf, 70000);
+            if (td_hs_found_tls(hs))
+                fail_msg("random bytes after %02x %02x %02x taken for TLS",
+                         buf[0], buf[1], buf[2]);
+            td_hs_free(hs);
+        }
+    }
+    free(buf);
+}
+
 static void test_truncated_says_where(void **state)
 {
     (void)state;
@@ -386,7 +450,7 @@ static void mutate_all(const uint8_t *p, size_t n, int dir)
         td_hs_free(decode(dir, q, len));
         free(q);
     }
-    uint8_t *q = malloc(n);
+    uint8_t *q = malloc(n ? n : 1);
     for (size_t i = 0; i < n; i++) {
         for (int bit = 0; bit < 8; bit++) {
             memcpy(q, p, n);
@@ -490,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_messages_in_one_record),
         cmocka_unit_test(test_sslv2_hello),
         cmocka_unit_test(test_not_tls),
+        cmocka_unit_test(test_found_tls),
         cmocka_unit_test(test_truncated_says_where),
         cmocka_unit_test(test_prefixes_and_bitflips),
         cmocka_unit_test(test_ext_describe),

@@ -124,4 +124,10 @@ const char *td_ext_describe(uint16_t type, const uint8_t *data, size_t len,
  * to find TLS by content.  n may be short (then: "could be"). */
 bool td_tls_looks_like_record(const uint8_t *p, size_t n);
 
+/* True when the handshake holds at least one message whose fixed fields
+ * only TLS has (a protocol version, a certificate that parses, a
+ * registered alert, ...): bytes that merely started like TLS and decoded
+ * into noise (random input) give false (tls_found.c). */
+bool td_hs_found_tls(const struct td_handshake *hs);
+
 #endif
