@@ -103,8 +103,8 @@ bool td_cur_vec(struct td_cur *c, int lenbytes, size_t min, size_t max,
     uint32_t n = 0;
     bool ok;
     switch (lenbytes) {
-    case 1: { uint8_t v; ok = td_cur_u8(c, &v); n = v; break; }
-    case 2: { uint16_t v; ok = td_cur_u16(c, &v); n = v; break; }
+    case 1: { uint8_t v = 0; ok = td_cur_u8(c, &v); n = v; break; }
+    case 2: { uint16_t v = 0; ok = td_cur_u16(c, &v); n = v; break; }
     case 3: ok = td_cur_u24(c, &n); break;
     default: ok = false; fail(c, 0);
     }

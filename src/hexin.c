@@ -223,6 +223,14 @@ static int hexval(unsigned char c)
     return -1;
 }
 
+/* The byte that two hex digits spell; the caller has checked both with
+ * hexval(). */
+static uint8_t hexbyte(const char *s)
+{
+    return (uint8_t)((unsigned)hexval((unsigned char)s[0]) << 4 |
+                     (unsigned)hexval((unsigned char)s[1]));
+}
+
 static bool is_alnum_(unsigned char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
@@ -641,8 +649,7 @@ static int emit_row(struct hx *h, const struct row *r, uint64_t count,
         for (size_t k = 0; k < nb; k++) {
             if (count ? got >= count : got >= width)
                 break;
-            uint8_t v = (uint8_t)(hexval((unsigned char)t[p]) << 4 |
-                                  hexval((unsigned char)t[p + 1]));
+            uint8_t v = hexbyte(t + p);
             p += 2;
             sink_put(&h->sink, v);
             if (*saved < ROW_MAX_SAVED)
@@ -659,7 +666,7 @@ static int emit_row(struct hx *h, const struct row *r, uint64_t count,
 static int emit_repeats(struct hx *h, const struct row *r, uint64_t delta,
                         uint64_t width, const uint8_t *save, size_t saved)
 {
-    if (width > ROW_MAX_SAVED || saved < width)
+    if (width == 0 || width > ROW_MAX_SAVED || saved < width)
         return fail_at(h, r->bytes_pos, TD_ERR_MALFORMED,
                        "cannot repeat a row of %llu bytes for '*'",
                        (unsigned long long)width);
@@ -1074,8 +1081,7 @@ static int plain_decode(struct hx *h, size_t s, size_t e, bool cmode)
             sink_put(&h->sink, (uint8_t)hexval((unsigned char)t[d]));
         } else {
             for (size_t p = d; p < j; p += 2)
-                sink_put(&h->sink, (uint8_t)(hexval((unsigned char)t[p]) << 4 |
-                                             hexval((unsigned char)t[p + 1])));
+                sink_put(&h->sink, hexbyte(t + p));
         }
         if (sink_check(h))
             return h->err;
@@ -1273,8 +1279,10 @@ int td_hexin_decode(const char *text, size_t len, enum td_hexin_mode mode,
         *used_base64 = 0;
     if (why && whylen)
         why[0] = '\0';
-    if (!text)
+    if (!text) {
+        text = "";
         len = 0;
+    }
     hx_init(&h, text, len, out, why, whylen);
 
     if (mode == TD_HEXIN_BASE64) {
