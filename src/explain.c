@@ -52,12 +52,12 @@ static int hex_val(char c)
 
 static char to_upper(char c)
 {
-    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+    return (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
 }
 
 static char to_lower(char c)
 {
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    return (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 }
 
 static bool all_dec(const char *p, size_t n)
@@ -398,6 +398,9 @@ static size_t select_rows(int32_t code, int major,
     return k;
 }
 
+/* Recursive once at most: a composite code is split into its high and low
+ * parts, each explained with part_of set, which does not split again.
+ * NOLINTNEXTLINE(misc-no-recursion) */
 static int explain_code(const char *input, int32_t code, int major,
                         int64_t part_of, struct td_explanation *out,
                         size_t max, size_t *n)

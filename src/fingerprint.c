@@ -137,7 +137,7 @@ static char alnum_or_hex(unsigned char c, bool first_char)
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
         || (c >= 'A' && c <= 'Z'))
         return (char)c;
-    return first_char ? hex[c >> 4] : hex[c & 15];
+    return hex[first_char ? c >> 4 : c & 15];
 }
 
 static void ja4(struct td_client_hello *ch)

@@ -207,7 +207,11 @@ void td_probe_full(struct td_probe_run *p, const struct td_probe_full_opts *o)
          * short records): the same without it tells. */
         struct td_probe_full *fm = &p->full_nomfl;
         fm->ca_file = o->ca_file;
-        fm->hostname = hostname ? strcpy(fm->host_buf, hostname) : NULL;
+        fm->hostname = NULL;
+        if (hostname) {
+            snprintf(fm->host_buf, sizeof(fm->host_buf), "%s", hostname);
+            fm->hostname = fm->host_buf;
+        }
         fm->attempt = f->attempt;
         struct td_pm_params pm2 = pm;
         pm2.max_fragment_length = 0;
@@ -218,7 +222,11 @@ void td_probe_full(struct td_probe_run *p, const struct td_probe_full_opts *o)
         o->key_file) {
         struct td_probe_full *fc = &p->full_cert;
         fc->ca_file = o->ca_file;
-        fc->hostname = hostname ? strcpy(fc->host_buf, hostname) : NULL;
+        fc->hostname = NULL;
+        if (hostname) {
+            snprintf(fc->host_buf, sizeof(fc->host_buf), "%s", hostname);
+            fc->hostname = fc->host_buf;
+        }
         fc->attempt = f->attempt;
         pm.cert_file = o->cert_file;
         pm.key_file = o->key_file;

@@ -691,7 +691,7 @@ static void read_messages(struct pm_run *r, struct td_pm_result *out)
         if (sh->has_cipher_suite) {
             out->suite = sh->cipher_suite;
             const char *n = mbedtls_ssl_get_ciphersuite_name(sh->cipher_suite);
-            out->suite_name = n && strcmp(n, "unknown") ? n : NULL;
+            out->suite_name = n && strcmp(n, "unknown") != 0 ? n : NULL;
         }
     }
     out->cert_request = hs->cert_request.present || r->ssl.client_auth;

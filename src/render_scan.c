@@ -960,6 +960,7 @@ int td_scan_render_text(const struct td_scan_view *v,
     tnotes(&t, v, r);
     if (v->verbose)
         tlog(&t, r);
-    fflush(v->out);
-    return ferror(v->out) ? TD_ERR_IO : TD_OK;
+    if (fflush(v->out) != 0 || ferror(v->out))
+        return TD_ERR_IO;
+    return TD_OK;
 }

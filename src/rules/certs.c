@@ -109,7 +109,7 @@ void td_rule_certs(struct td_dctx *x)
     if (fl & F_NOT_TRUSTED)
         ca(x, 96, "The library's verification flags say the chain is not "
                   "signed by a trusted CA (BADCERT_NOT_TRUSTED, 0x08).");
-    else if ((n = td_hs_find_note(hs, TD_NOTE_NO_CA_CHAIN))
+    else if (td_hs_find_note(hs, TD_NOTE_NO_CA_CHAIN)
              || td_dx_error(x, -0x7680))
         ca(x, 95, "No CA chain is configured (\"got no CA chain\", "
                   "-0x7680).");

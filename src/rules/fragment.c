@@ -125,7 +125,7 @@ void td_rule_fragment(struct td_dctx *x)
     const char *fix3 = "Remove mbedtls_ssl_conf_max_frag_len(); for TLS 1.3 "
                        "servers MBEDTLS_SSL_RECORD_SIZE_LIMIT is the "
                        "replacement.";
-    if (mfl < 1 || mfl > 4) {
+    if (mfl > 4) { /* 0 returned above */
         f = td_dx_add(x, "max_fragment_length", TD_LIKELY, 90);
         td_dx_title(x, f, "max_fragment_length code %u is invalid", mfl);
         td_dx_explain(x, f, "RFC 6066 allows codes 1 to 4; servers must "
