@@ -659,8 +659,10 @@ static void version_state(struct chain *c)
     struct td_scan_version *V =
         &c->s->r->versions[td_scan_version_index(c->version)];
     const struct td_scan_answer *a = &V->answer;
+    /* Two ways to a yes, the order mattering: a suite was named, or
+     * (after a test) the server chose a suite we cannot name. */
     if (c->out->n)
-        V->state = TD_SCAN_YES;
+        V->state = TD_SCAN_YES; /* NOLINT(bugprone-branch-clone) */
     else if (c->steps == 0)
         V->state = TD_SCAN_UNTESTED;
     else if (a->result == TD_PN_SERVER_HELLO && a->version == c->version)

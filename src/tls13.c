@@ -766,6 +766,8 @@ int td_tls13_record_seal(struct td_tls13_aead *a, uint8_t inner_type,
         memmove(body, content, len);
     body[len] = inner_type;
     memset(body + len + 1, 0, pad);
+    /* In place; the additional data is the header written above.
+     * NOLINTNEXTLINE(readability-suspicious-call-argument) */
     if (aead_run(a, true, out, body, n, body, body + n) != 0) {
         wipe(out, TD_TLS13_HDR_LEN + n + TD_TLS13_TAG_LEN);
         return TD_ERR_USAGE;
