@@ -38,8 +38,11 @@ uint8_t *td_t_read(const char *path, size_t *n)
     for (;;) {
         if (len == cap) {
             cap = cap ? cap * 2 : 65536;
-            p = realloc(p, cap + 1);
-            assert_non_null(p);
+            uint8_t *grown = realloc(p, cap + 1);
+            if (!grown)
+                free(p);
+            assert_non_null(grown);
+            p = grown;
         }
         size_t r = fread(p + len, 1, cap - len, f);
         if (r == 0)
