@@ -9,6 +9,9 @@
 #   make fuzz-long  the long campaign (an hour per target), outside CI
 #   make bench   throughput and memory figures (beside grep / tshark);
 #                scan connections and time (beside sslscan / testssl.sh)
+#   make limits  time and peak memory on hostile input (1 GiB of random
+#                bytes as a log, a capture, a hello; a million half-open
+#                connections; 65535 bytes of extensions; 100 certificates)
 
 PACKAGES = build-essential cmake pkg-config python3 python3-jsonschema clang \
            libclang-rt-14-dev \
@@ -21,9 +24,11 @@ FUZZ_LONG_SECONDS = $(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SE
 FUZZ_TARGETS ?=
 BENCH_MB ?= 1024
 BENCH_ALSO_MB ?= 4096
+LIMITS_MB ?= 1024
+LIMITS_CONNS ?= 1000000
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test asan fuzz fuzz-long fuzz-coverage bench install uninstall deb clean
+.PHONY: all deps build demo test asan fuzz fuzz-long fuzz-coverage bench limits install uninstall deb clean
 
 all: build
 
@@ -96,6 +101,12 @@ bench: build
 	  --floor build/tests/bench/pcap_floor --size-mb $(BENCH_MB) \
 	  --also-mb $(BENCH_ALSO_MB)
 	python3 tests/bench/bench_scan.py --binary build/tlsdiag
+
+# Not in CI (gigabytes of input, minutes): the scaled-down checks are
+# tests/cli/test_limits.py.
+limits: build
+	python3 tests/bench/limits.py --binary build/tlsdiag \
+	  --size-mb $(LIMITS_MB) --conns $(LIMITS_CONNS)
 
 # make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, tlsdiag(1),
 # the bash completion, README/CHANGELOG/LICENSE; the installed files are
