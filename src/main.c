@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "config.h"
 #include "msg.h"
+#include "schema/schema.h"
 
 #include "tlsdiag/err.h"
 
@@ -36,7 +37,7 @@ static void usage(FILE *f)
     fprintf(f,
             "Usage: tlsdiag [--json] [--color=WHEN] COMMAND [OPTIONS] "
             "[ARGS]\n"
-            "       tlsdiag --version | --help\n"
+            "       tlsdiag --version | --help | --json-schema\n"
             "\n"
             "Tells why a TLS handshake of an mbedTLS device failed, and how "
             "to fix it.\n"
@@ -51,6 +52,7 @@ static void usage(FILE *f)
             "  -h, --help        help for tlsdiag or for COMMAND\n"
             "  --version         version, with the mbedTLS and libpcap "
             "versions\n"
+            "  --json-schema     the JSON Schema of the --json document\n"
             "\nExit status: 0 no failed handshake, 1 failed handshake "
             "diagnosed,\n"
             "2 usage error, 3 input unreadable or without TLS, 4 network "
@@ -66,6 +68,18 @@ static void version(void)
            pcap_lib_version());
 }
 
+/* The schema's bytes as the repository holds them. */
+static int print_schema(void)
+{
+    if (fwrite(td_json_schema, 1, td_json_schema_len, stdout)
+            != td_json_schema_len
+        || fflush(stdout) != 0) {
+        td_msg_error("cannot write the schema to standard output");
+        return TD_EXIT_INPUT;
+    }
+    return TD_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     struct td_cli cli = {.out = stdout, .color_mode = -1};
@@ -75,6 +89,8 @@ int main(int argc, char **argv)
         if (strcmp(a, "--version") == 0) {
             version();
             return TD_EXIT_OK;
+        } else if (strcmp(a, "--json-schema") == 0) {
+            return print_schema();
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return TD_EXIT_OK;

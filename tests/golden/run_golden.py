@@ -12,6 +12,13 @@ parsed documents, so key order in the file does not matter) and its exit
 status must be EXIT.  `$SHARED` in ARGS is the ../shared folder; rows that
 need it are skipped (and counted) when it is absent.
 
+Every --json document and every --jsonl line is also checked against the
+JSON Schema src/schema/tlsdiag.schema.json (tests/tools/schema_check.py:
+python3-jsonschema, Debian's copy first); a violation fails the row with
+the path of the offending field.  Two more checks: the schema is a valid
+draft 2020-12 schema, and `tlsdiag --json-schema` prints that file byte
+for byte.
+
     run_golden.py --binary B --source S --shared D [--regen] [NAME...]
 
 --regen rewrites the expected files from the current output (review the
@@ -23,6 +30,10 @@ import os
 import shlex
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tools"))
+import schema_check  # noqa: E402
 
 
 def load_rows(path):
@@ -39,6 +50,50 @@ def load_rows(path):
     return rows
 
 
+def schema_rows(binary, source):
+    """The checks of the schema itself: (name, problems)."""
+    rows = []
+    path = os.path.join(source, "src", "schema", "tlsdiag.schema.json")
+    with open(path, "rb") as f:
+        want = f.read()
+    p = subprocess.run([binary, "--json-schema"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=60)
+    problems = []
+    if p.returncode != 0:
+        problems.append(f"exit {p.returncode}: "
+                        f"{p.stderr.decode(errors='replace')[:300]}")
+    if p.stdout != want:
+        problems.append(f"`tlsdiag --json-schema` ({len(p.stdout)} bytes) "
+                        f"differs from {path} ({len(want)} bytes): rebuild")
+    rows.append(("json-schema-embedded", problems))
+    problems = []
+    try:
+        json.loads(want)
+    except ValueError as e:
+        problems.append(f"{path} is not JSON: {e}")
+    if not problems and schema_check.available():
+        try:
+            schema_check.problems({})
+        except Exception as e:  # SchemaError: the schema itself is wrong
+            problems.append(f"{path}: {str(e)[:1000]}")
+    rows.append(("json-schema-valid", problems))
+    return rows
+
+
+def check_schema(out, args):
+    """Schema violations of a --json / --jsonl output (strings)."""
+    try:
+        if "--jsonl" in args:
+            schema_check.loads_jsonl(out, "output")
+        elif "--json" in args and out.strip():
+            schema_check.loads(out, "output")
+    except ValueError as e:
+        return [f"output is not JSON: {e}"]
+    except AssertionError as e:
+        return [str(e)]
+    return []
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
@@ -52,6 +107,19 @@ def main():
     have_shared = os.path.isdir(a.shared)
     env = dict(os.environ, NO_COLOR="1", COLUMNS="80")
     passed = failed = skipped = 0
+    print("schema: " + schema_check.status())
+    if not a.regen:
+        for name, problems in schema_rows(a.binary, a.source):
+            if a.names and name not in a.names:
+                continue
+            if problems:
+                failed += 1
+                print(f"FAIL {name}")
+                for pr in problems:
+                    print("  " + pr.replace("\n", "\n  "))
+            else:
+                passed += 1
+                print(f"ok   {name}")
     for name, want_exit, args in rows:
         if a.names and name not in a.names:
             continue
@@ -71,7 +139,7 @@ def main():
             os.makedirs(os.path.dirname(exp_path), exist_ok=True)
             with open(exp_path, "w", encoding="utf-8") as f:
                 f.write(out)
-        problems = []
+        problems = check_schema(out, args)
         if p.returncode != want_exit:
             problems.append(f"exit {p.returncode}, expected {want_exit}; "
                             f"stderr: {p.stderr.decode(errors='replace')[:500]}")
