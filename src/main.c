@@ -115,10 +115,16 @@ int main(int argc, char **argv)
     }
     for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
         if (strcmp(argv[i], commands[k].name) == 0) {
+            /* getopt names argv[0] in its messages: "tlsdiag log:
+             * unrecognized option '--x'". */
+            char label[32];
+            snprintf(label, sizeof(label), "tlsdiag %s", commands[k].name);
+            argv[i] = label;
             td_cli_reset_getopt();
             return commands[k].fn(argc - i, argv + i, &cli);
         }
     }
-    td_msg_usage(NULL, "unknown command '%s'", argv[i]);
+    td_msg_usage(NULL, "unknown command '%s'; the commands are log, pcap, "
+                 "hello, probe, scan and explain", argv[i]);
     return TD_EXIT_USAGE;
 }

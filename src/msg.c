@@ -41,7 +41,13 @@ void td_msg_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vmsg(NULL, fmt, ap);
+    /* "tlsdiag pcap: --port takes ...", as getopt names the command. */
+    if (cmd)
+        fprintf(stderr, "tlsdiag %s: ", cmd);
+    else
+        fputs("tlsdiag: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
     va_end(ap);
     if (cmd)
         fprintf(stderr, "Try 'tlsdiag %s --help'.\n", cmd);

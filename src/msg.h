@@ -8,7 +8,8 @@ void td_msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void td_msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "tlsdiag: ..." (information for a person, e.g. "paste and press Ctrl-D") */
 void td_msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* usage error: message plus "Try 'tlsdiag CMD --help'." */
+/* usage error: "tlsdiag CMD: message" plus "Try 'tlsdiag CMD --help'."
+ * (cmd NULL: "tlsdiag: message", "Try 'tlsdiag --help'."). */
 void td_msg_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
