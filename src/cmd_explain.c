@@ -512,17 +512,20 @@ static bool explain_item(struct run *r, const struct item *it, int major,
     int rc = td_explain(it->arg, it->flags, major, ents, TD_EXPLAIN_MAX_PER_ARG,
                         &n);
     if (rc != 0) {
-        if (it->flags) {
-            td_msg_error("cannot read '%s' as X.509 verify flags (hex, "
-                         "e.g. 0x8 or 00000008)", it->arg);
-            add_warning(r, "cannot read '%s' as X.509 verify flags",
-                        it->arg);
-        } else {
-            td_msg_error("cannot read '%s' as a TLS alert, an mbedTLS error "
-                         "code or X.509 verify flags", it->arg);
-            add_warning(r, "cannot read '%s' as a TLS alert, an mbedTLS "
-                        "error code or X.509 verify flags", it->arg);
-        }
+        /* The same words on stderr and in the document's warnings. */
+        char msg[400];
+        if (it->flags)
+            snprintf(msg, sizeof(msg), "'%s': cannot read it as X.509 "
+                     "verify flags; give them in hex (0x8 or 00000008)",
+                     it->arg);
+        else
+            snprintf(msg, sizeof(msg), "'%s': cannot read it as a TLS "
+                     "alert, an mbedTLS error code or X.509 verify flags; "
+                     "give an alert (40, handshake_failure, [2:40]), an "
+                     "error code (-0x7780, MBEDTLS_ERR_...) or --flags HEX "
+                     "(see 'tlsdiag explain --help')", it->arg);
+        td_msg_error("%s", msg);
+        add_warning(r, "%s", msg);
         return false;
     }
     for (size_t i = 0; i < n && major; i++) {
@@ -645,20 +648,21 @@ int td_cmd_explain(int argc, char **argv, struct td_cli *cli)
         status = TD_EXIT_INPUT;
         goto out;
     }
-    if (failed)
-        td_msg_info("see 'tlsdiag explain --help' for the forms a CODE can "
-                    "take");
 
     if (cli->json) {
         if (print_json(cli->out, &r) != 0) {
-            td_msg_error("writing the output failed");
+            td_msg_error("standard output: writing failed; check the disk "
+                         "space, or whether the program reading it "
+                         "stopped");
             status = TD_EXIT_INPUT;
             goto out;
         }
     } else {
         print_text(cli->out, cli->color, &r);
         if (fflush(cli->out) != 0 || ferror(cli->out)) {
-            td_msg_error("writing the output failed");
+            td_msg_error("standard output: writing failed; check the disk "
+                         "space, or whether the program reading it "
+                         "stopped");
             status = TD_EXIT_INPUT;
             goto out;
         }
