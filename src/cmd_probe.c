@@ -275,6 +275,27 @@ static int exit_status(const struct td_probe_run *run,
     return TD_EXIT_FAILED;
 }
 
+/* Why the device's hello reached no server, and what to do. */
+static void unreached(const char *name, const char *host,
+                      const struct td_probe_attempt *b, unsigned timeout_ms,
+                      char *buf, size_t cap)
+{
+    if (b && !b->pn.address[0])
+        snprintf(buf, cap, "%s: could not connect: the name '%s' does not "
+                 "resolve; check the spelling and the DNS (or give an IP "
+                 "address)", name, host);
+    else if (b && b->pn.end == TD_PN_END_RST)
+        snprintf(buf, cap, "%s: could not connect: connection refused "
+                 "(%s); check the port, and that the server is running",
+                 name, b->pn.address);
+    else
+        snprintf(buf, cap, "%s: could not connect within %u ms%s%s%s; "
+                 "check the address, the port and any firewall (or raise "
+                 "--timeout)", name,
+                 timeout_ms ? timeout_ms : TD_PN_DEFAULT_TIMEOUT_MS,
+                 b ? " (" : "", b ? b->pn.address : "", b ? ")" : "");
+}
+
 int td_cmd_probe(int argc, char **argv, struct td_cli *cli)
 {
     struct probe_args a;
@@ -309,7 +330,7 @@ int td_cmd_probe(int argc, char **argv, struct td_cli *cli)
     td_probe_init(&run, &a.po, device ? device->ch : NULL);
     int rc = td_probe_search(&run);
     if (rc && rc != TD_ERR_NETWORK) {
-        td_msg_error("probe: %s", td_strerror(rc));
+        td_msg_error("%s: probe stopped: %s", a.target, td_strerror(rc));
         td_probe_free(&run);
         if (device)
             td_hs_free(device);
@@ -347,26 +368,24 @@ int td_cmd_probe(int argc, char **argv, struct td_cli *cli)
             td_hs_warn(hs, "out of memory while diagnosing");
         td_render_handshake(&r, &doc, hs);
     }
+    char why[512] = "";
     if (run.network_error) {
         const struct td_probe_attempt *b =
             run.attempts.n ? run.attempts.v[0] : NULL;
-        td_doc_warn(&doc, "%s: %s", name,
-                    b && b->pn.end == TD_PN_END_RST
-                        ? "connection refused"
-                        : "no connection within the timeout (or the name does "
-                          "not resolve)");
+        unreached(name, host, b, a.po.timeout_ms, why, sizeof(why));
+        td_doc_warn(&doc, "%s", why);
     }
     int status = exit_status(&run, hs);
     int out_rc = td_render_end(&r, &doc);
     td_doc_free(&doc);
     if (run.network_error)
-        td_msg_error("%s: could not connect (%s)", name,
-                     run.address[0] ? run.address : "name not resolved");
+        td_msg_error("%s", why);
     td_probe_free(&run);
     if (device)
         td_hs_free(device);
     if (out_rc) {
-        td_msg_error("writing the output failed");
+        td_msg_error("standard output: writing failed; check the disk "
+                     "space, or whether the program reading it stopped");
         return TD_EXIT_INPUT;
     }
     return status;

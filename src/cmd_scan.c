@@ -189,35 +189,45 @@ static bool is_address(const char *host)
            || inet_pton(AF_INET6, host, buf) == 1;
 }
 
-/* Why nothing TLS came back, for a person. */
+/* Why nothing TLS came back, for a person: "<target>: what; what to
+ * do". */
 static void say_unreached(const struct td_scan_result *r,
                           const struct scan_args *a)
 {
     const struct td_scan_answer *f = &r->first;
-    const char *where = r->address[0] ? r->address : a->target;
+    const char *t = a->target;
+    const char *addr = r->address[0] ? r->address : a->target;
     unsigned ms = a->o.timeout_ms ? a->o.timeout_ms
                                   : TD_PN_DEFAULT_TIMEOUT_MS;
     if (f->unresolved)
-        td_msg_error("cannot resolve '%s'", a->o.connect_to
-                                                ? a->o.connect_to : a->host);
+        td_msg_error("%s: the name '%s' does not resolve; check the spelling "
+                     "and the DNS (or give an IP address)", t,
+                     a->o.connect_to ? a->o.connect_to : a->host);
     else if (f->no_connection && f->result == TD_PN_RESET)
-        td_msg_error("%s refused the connection", where);
+        td_msg_error("%s: connection refused (%s); check the port, and that "
+                     "the server is running", t, addr);
     else if (f->no_connection)
-        td_msg_error("no connection to %s within %u ms", where, ms);
+        td_msg_error("%s: no connection to %s within %u ms; check the "
+                     "address, the port and any firewall (or raise "
+                     "--timeout)", t, addr, ms);
     else if (f->result == TD_PN_NOT_TLS)
-        td_msg_error("%s answered the ClientHello with bytes that are not "
-                     "TLS%s: not a TLS port, or TLS only after a STARTTLS "
-                     "command", where, f->http ? " (an HTTP server)" : "");
+        td_msg_error("%s: %s answered the ClientHello with bytes that are "
+                     "not TLS%s; check the port: it is not a TLS port, or "
+                     "TLS starts only after a STARTTLS command", t, addr,
+                     f->http ? " (an HTTP server)" : "");
     else if (f->result == TD_PN_RESET)
-        td_msg_error("%s reset the connection after the ClientHello, "
-                     "without a TLS answer", where);
+        td_msg_error("%s: %s reset the connection after the ClientHello, "
+                     "without a TLS answer; check that it is a TLS port (a "
+                     "firewall or an IPS may cut TLS)", t, addr);
     else if (f->result == TD_PN_CLOSED)
-        td_msg_error("%s closed the connection after the ClientHello, "
-                     "without a TLS answer", where);
+        td_msg_error("%s: %s closed the connection after the ClientHello, "
+                     "without a TLS answer; check that it is a TLS port, "
+                     "and the server's log for why", t, addr);
     else
-        td_msg_error("%s sent nothing within %u ms after the ClientHello "
-                     "(not a TLS server, or one that waits for the client "
-                     "to speak another protocol)", where, ms);
+        td_msg_error("%s: %s sent nothing within %u ms after the "
+                     "ClientHello; check the port: not a TLS server, or "
+                     "one that waits for the client to speak another "
+                     "protocol (or raise --timeout)", t, addr, ms);
 }
 
 static int render(const struct td_cli *cli, const struct td_scan_view *v,
@@ -226,7 +236,8 @@ static int render(const struct td_cli *cli, const struct td_scan_view *v,
     int rc = cli->json ? td_scan_render_json(v, r)
                        : td_scan_render_text(v, r);
     if (rc)
-        td_msg_error("writing the output failed");
+        td_msg_error("standard output: writing failed; check the disk "
+                     "space, or whether the program reading it stopped");
     return rc;
 }
 
@@ -237,7 +248,7 @@ static int run(struct td_cli *cli, struct scan_args *a,
     td_scan_result_init(&r);
     int rc = td_scan_run(&a->o, &r);
     if (rc == TD_ERR_NOMEM || rc == TD_ERR_USAGE) {
-        td_msg_error("scan: %s", td_strerror(rc));
+        td_msg_error("%s: scan stopped: %s", a->target, td_strerror(rc));
         td_scan_result_free(&r);
         return rc == TD_ERR_USAGE ? TD_EXIT_USAGE : TD_EXIT_INPUT;
     }

@@ -167,8 +167,9 @@ const char *td_probe_reply(const struct td_probe_attempt *a, char *buf,
     buf[0] = '\0';
     if (a->rc == TD_ERR_NETWORK) {
         append(buf, cap, &at, "%s",
-               pn->end == TD_PN_END_RST ? "connection refused"
-                                        : "could not connect in time");
+               !pn->address[0]             ? "the name does not resolve"
+               : pn->end == TD_PN_END_RST ? "connection refused"
+                                           : "could not connect in time");
         return buf;
     }
     if (a->rc) {
