@@ -24,13 +24,59 @@ void td_hs_free(struct td_handshake *hs)
     free(hs);
 }
 
-void td_hs_warn(struct td_handshake *hs, const char *fmt, ...)
+const char *td_input_label(const char *name)
+{
+    return !name || strcmp(name, "-") == 0 ? "standard input" : name;
+}
+
+const char *td_ev_place(const struct td_evidence *ev, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return buf;
+    buf[0] = '\0';
+    if (!ev)
+        return buf;
+    if (ev->line)
+        snprintf(buf, cap, "line %llu", (unsigned long long)ev->line);
+    else if (ev->packet)
+        snprintf(buf, cap, "packet %llu", (unsigned long long)ev->packet);
+    else if (ev->offset)
+        snprintf(buf, cap, "byte offset %llu",
+                 (unsigned long long)(ev->offset - 1));
+    return buf;
+}
+
+size_t td_place_prefix(const char *w, uint64_t *offset)
+{
+    static const char *const words[] = {"line ", "packet ", "byte offset "};
+    *offset = UINT64_MAX;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        size_t k = strlen(words[i]);
+        if (strncmp(w, words[i], k) != 0)
+            continue;
+        size_t j = k;
+        uint64_t v = 0;
+        while (w[j] >= '0' && w[j] <= '9' && j - k < 20)
+            v = v * 10 + (uint64_t)(w[j++] - '0');
+        if (j == k || w[j] != ':' || w[j + 1] != ' ')
+            return 0;
+        if (i == 2)
+            *offset = v;
+        return j + 2;
+    }
+    return 0;
+}
+
+static void vwarn(struct td_handshake *hs, const struct td_evidence *where,
+                  const char *fmt, va_list ap)
 {
     char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
+    char place[48];
+    td_ev_place(where, place, sizeof(place));
+    size_t k = 0;
+    if (place[0])
+        k = (size_t)snprintf(buf, sizeof(buf), "%s: ", place);
+    vsnprintf(buf + k, sizeof(buf) - k, fmt, ap);
     /* Hostile input could produce a warning per byte: keep the first 64. */
     if (hs->warnings.n >= 64) {
         if (hs->warnings.n == 64) {
@@ -46,6 +92,23 @@ void td_hs_warn(struct td_handshake *hs, const char *fmt, ...)
     const char **slot = TD_PUSH(&hs->arena, hs->warnings);
     if (slot)
         *slot = s;
+}
+
+void td_hs_warn(struct td_handshake *hs, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwarn(hs, &hs->reading, fmt, ap);
+    va_end(ap);
+}
+
+void td_hs_warn_at(struct td_handshake *hs, const struct td_evidence *where,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwarn(hs, where, fmt, ap);
+    va_end(ap);
 }
 
 const struct td_ext *td_ext_find(const td_extvec *exts, uint16_t t)

@@ -325,6 +325,13 @@ struct td_handshake {
     const char *mbedtls_version;        /* "2.28.3" when printed */
     /* what could not be read, for this handshake */
     td_strvec warnings;
+    /* The message the decoder is reading (its line, packet or byte
+     * offset), set around each message's decode: td_hs_warn() names it. */
+    struct td_evidence reading;
+    /* The input this handshake came from (a file name, "-"), when the
+     * front end reads several; NULL: the document's.  Not owned: it
+     * outlives the handshake. */
+    const char *input;
     td_findingvec findings;
 };
 
@@ -333,8 +340,6 @@ struct td_handshake {
 struct td_handshake *td_hs_new(size_t cap);
 void td_hs_free(struct td_handshake *hs);
 
-/* Record a warning on the handshake (printf format).  Never fails loudly:
- * when the arena is full the warning is dropped. */
 /* Record a note (evidence is copied, its text into the arena); returns
  * the note or NULL when the arena is full. */
 struct td_note *td_hs_note(struct td_handshake *hs, enum td_note_kind kind,
@@ -344,8 +349,28 @@ struct td_note *td_hs_note(struct td_handshake *hs, enum td_note_kind kind,
 const struct td_note *td_hs_find_note(const struct td_handshake *hs,
                                       enum td_note_kind kind);
 
+/* Record a warning on the handshake (printf format), prefixed with the
+ * place of the message being decoded (hs->reading) when there is one:
+ * "line 12: ...", "packet 5: ...", "byte offset 40: ...".  Never fails
+ * loudly: when the arena is full the warning is dropped. */
 void td_hs_warn(struct td_handshake *hs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same at an explicit place (where may be NULL: no place). */
+void td_hs_warn_at(struct td_handshake *hs, const struct td_evidence *where,
+                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* An input's name as messages print it: "standard input" for "-" or
+ * NULL, else the name. */
+const char *td_input_label(const char *name);
+
+/* The place an evidence names, as messages write it: "line 12",
+ * "packet 5", "byte offset 40" (counted from 0), or "" when it names
+ * none.  Returns buf. */
+const char *td_ev_place(const struct td_evidence *ev, char *buf, size_t cap);
+/* Length of the place prefix ("line 12: ") a warning starts with, 0 when
+ * it starts with none; *offset gets a byte offset's value (else
+ * UINT64_MAX). */
+size_t td_place_prefix(const char *warning, uint64_t *offset);
 
 /* First extension of type t in a hello's list, NULL if absent. */
 const struct td_ext *td_ext_find(const td_extvec *exts, uint16_t t);
