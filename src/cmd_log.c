@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CHUNK (256u * 1024u)
@@ -51,7 +52,28 @@ struct log_run {
     struct td_doc *doc;
     const char *input;
     unsigned index;
+    int opened;         /* inputs opened */
+    char why[512];      /* the last "no handshake" message */
 };
+
+/* Why an input gave no handshake, and what to do. */
+static const char *no_handshake(const char *label, uint64_t lines,
+                                bool is_stdin, char *buf, size_t cap)
+{
+    if (lines == 0 && is_stdin)
+        snprintf(buf, cap, "%s: nothing was read; paste the log, then "
+                 "press Ctrl-D (or give the log's file name)", label);
+    else if (lines == 0)
+        snprintf(buf, cap, "%s: the file is empty; check that the "
+                 "device's console output was saved to it", label);
+    else
+        snprintf(buf, cap, "%s: no mbedTLS handshake in %llu line%s; is "
+                 "the debug level at least 2? "
+                 "(mbedtls_debug_set_threshold(4) shows everything; for "
+                 "bare TLS bytes use 'tlsdiag hello')", label,
+                 (unsigned long long)lines, lines == 1 ? "" : "s");
+    return buf;
+}
 
 static void emit(void *user, struct td_handshake *hs)
 {
@@ -61,28 +83,48 @@ static void emit(void *user, struct td_handshake *hs)
     td_hs_free(hs);
 }
 
+/* Read one log; its messages name it.  Returns 0, TD_ERR_IO (could not
+ * be opened or read: said on stderr) or TD_ERR_NOMEM. */
 static int read_one(const char *name, struct log_run *run, uint64_t *lines,
                     uint64_t *found)
 {
     bool is_stdin = strcmp(name, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(name, "rb");
-    if (!f) {
-        td_msg_error("%s: %s", name, strerror(errno));
+    const char *label = td_input_label(name);
+    struct stat sb;
+    if (!is_stdin && stat(name, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        td_msg_error("%s: is a directory, not a log; give a log file (or - "
+                     "to paste one)", name);
         return TD_ERR_IO;
     }
+    FILE *f = is_stdin ? stdin : fopen(name, "rb");
+    if (!f) {
+        td_msg_error("%s: cannot open: %s; check the name and the "
+                     "permissions (or give - to paste the log)", name,
+                     strerror(errno));
+        return TD_ERR_IO;
+    }
+    run->opened++;
     if (is_stdin && isatty(STDIN_FILENO))
         td_msg_info("paste the mbedTLS debug log, then press Ctrl-D");
     struct td_log *lp = td_log_new(run->doc, emit, run);
     char *buf = malloc(CHUNK);
     int rc = lp && buf ? 0 : TD_ERR_NOMEM;
     run->input = name;
+    if (lp)
+        td_log_set_input(lp, name);
     while (rc == 0) {
         size_t n = fread(buf, 1, CHUNK, f);
         if (n > 0)
             rc = td_log_feed(lp, buf, n);
         if (n < CHUNK) {
             if (ferror(f)) {
-                td_msg_error("%s: read error: %s", name, strerror(errno));
+                struct td_log_stats st;
+                td_log_stats(lp, &st);
+                td_msg_error("%s: line %llu: read error: %s; the lines "
+                             "before it were read (copy the log to a local "
+                             "file and try again)", label,
+                             (unsigned long long)st.lines + 1,
+                             strerror(errno));
                 rc = TD_ERR_IO;
             }
             break;
@@ -96,11 +138,14 @@ static int read_one(const char *name, struct log_run *run, uint64_t *lines,
         *lines += st.lines;
         *found += st.handshakes;
         if (st.handshakes == 0 && rc == 0)
-            td_doc_warn(run->doc, "%s: no mbedTLS handshake in %llu lines "
-                        "(is the debug level at least 2? "
-                        "mbedtls_debug_set_threshold(4) shows everything)",
-                        is_stdin ? "standard input" : name,
-                        (unsigned long long)st.lines);
+            td_doc_warn(run->doc, "%s", no_handshake(label, st.lines,
+                                                     is_stdin, run->why,
+                                                     sizeof(run->why)));
+        if (rc == TD_ERR_NOMEM)
+            td_doc_warn(run->doc, "%s: line %llu: out of memory; the "
+                        "handshakes before it were diagnosed; split the "
+                        "log (split -l 100000 FILE) and read the parts",
+                        label, (unsigned long long)st.lines);
     }
     td_log_free(lp);
     free(buf);
@@ -149,13 +194,12 @@ int td_cmd_log(int argc, char **argv, struct td_cli *cli)
                                 .verbose = cli->verbose, .width = 80};
     td_render_init(&r, &ro);
     td_render_begin(&r, &doc);
-    struct log_run run = {&r, &doc, files[0], 0};
+    struct log_run run = {&r, &doc, files[0], 0, 0, ""};
     uint64_t lines = 0, found = 0;
     int failed_io = 0;
     for (int i = 0; i < nfiles; i++) {
         int rc = read_one(files[i], &run, &lines, &found);
         if (rc == TD_ERR_NOMEM) {
-            td_doc_warn(&doc, "%s: out of memory; stopped there", files[i]);
             failed_io = 1;
             break;
         }
@@ -166,12 +210,19 @@ int td_cmd_log(int argc, char **argv, struct td_cli *cli)
     int out_rc = td_render_end(&r, &doc);
     td_doc_free(&doc);
     if (out_rc) {
-        td_msg_error("writing the output failed");
+        td_msg_error("standard output: writing failed; check the disk "
+                     "space, or whether the program reading it stopped");
         return TD_EXIT_INPUT;
     }
     if (found == 0) {
-        td_msg_error("no mbedTLS handshake found (%llu lines read)",
-                     (unsigned long long)lines);
+        /* An input that could not be opened was said already. */
+        if (run.opened == 1 && run.why[0])
+            td_msg_error("%s", run.why);
+        else if (run.opened > 1)
+            td_msg_error("no mbedTLS handshake in %llu lines of %d logs; "
+                         "is the debug level at least 2? "
+                         "(mbedtls_debug_set_threshold(4) shows everything)",
+                         (unsigned long long)lines, run.opened);
         return TD_EXIT_INPUT;
     }
     if (failed)

@@ -227,6 +227,12 @@ int td_hs_certificate(const struct td_msgctx *m, int dir, bool tls13)
         int rc = td_x509_parse(&hs->arena, der.p, der.len, cert);
         if (rc)
             return rc;
+        if (!cert->parsed)
+            td_hs_warn(hs, "Certificate: certificate #%zu (%zu bytes) "
+                       "cannot be parsed: %s; look at it with 'openssl x509 "
+                       "-inform DER -noout -text' (a device's mbedTLS may "
+                       "reject it too)", chain->n, der.len,
+                       cert->parse_error ? cert->parse_error : "?");
     }
     if (chain->n == 0 && dir == TD_DIR_CLIENT)
         td_hs_warn(hs, "the client sent an empty Certificate message (no "

@@ -73,6 +73,10 @@ struct td_log {
     uint8_t *dump;
     size_t dump_len;
     bool dump_broken;
+    uint64_t dump_broken_line;  /* the row where it broke */
+    uint64_t dump_row_off;      /* that row's offset */
+    uint64_t dump_last_row;     /* line of the last row that fitted */
+    uint64_t dump_prev_row;     /* ... of the one before the break */
     struct td_evidence dump_where;
     char *dump_line_text;
     /* context for the next handshake */
@@ -85,6 +89,7 @@ struct td_log {
     char version[32];
     uint8_t role;
     bool touched;               /* the current line fed the handshake */
+    const char *input;          /* the log's name, for messages */
 };
 
 /* ---------------------------------------------------------------- text */
@@ -364,6 +369,7 @@ static void new_hs(struct td_log *lp)
     if (!hs)
         return;
     hs->index = lp->next_index++;
+    hs->input = lp->input;
     hs->role = lp->role ? lp->role : TD_ROLE_CLIENT;
     hs->first_line = lp->st.lines;
     hs->mbedtls_major = lp->major;
@@ -603,6 +609,8 @@ static void start_dump(struct td_log *lp, const char *name, size_t nlen,
     lp->dump_declared = declared;
     lp->dump_len = 0;
     lp->dump_broken = false;
+    lp->dump_broken_line = 0;
+    lp->dump_last_row = 0;
     lp->dump_where = ev_line(lp);
 }
 
@@ -622,9 +630,34 @@ static void end_dump(struct td_log *lp)
     if (!out && !in)
         return;
     if (lp->dump_broken) {
-        td_hs_warn(hs, "line %llu: the dump '%s' has missing or "
-                   "out-of-order rows; its bytes are not decoded",
-                   (unsigned long long)lp->dump_where.line, lp->dump_name);
+        struct td_evidence at = {.line = lp->dump_broken_line};
+        if (lp->dump_row_off == lp->dump_len)
+            td_hs_warn_at(hs, &at, "the dump '%s' (line %llu) is longer "
+                          "than the %u bytes tlsdiag keeps; its bytes are "
+                          "not decoded", lp->dump_name,
+                          (unsigned long long)lp->dump_where.line, DUMP_MAX);
+        else if (lp->dump_prev_row)
+            td_hs_warn_at(hs, &at, "row %04llx of the dump '%s' (line %llu) "
+                          "does not follow the %zu byte%s before it: the "
+                          "row at line %llu is cut or not hex, or rows are "
+                          "missing; the dump is not decoded; check line "
+                          "%llu (a console that drops or breaks lines: save "
+                          "the output to a file)",
+                          (unsigned long long)lp->dump_row_off,
+                          lp->dump_name,
+                          (unsigned long long)lp->dump_where.line,
+                          lp->dump_len, lp->dump_len == 1 ? "" : "s",
+                          (unsigned long long)lp->dump_prev_row,
+                          (unsigned long long)lp->dump_prev_row);
+        else
+            td_hs_warn_at(hs, &at, "the dump '%s' (line %llu) starts at row "
+                          "%04llx, not 0000: its first rows are missing; "
+                          "the dump is not decoded; check the lines after "
+                          "line %llu (a console that drops lines: save the "
+                          "output to a file)", lp->dump_name,
+                          (unsigned long long)lp->dump_where.line,
+                          (unsigned long long)lp->dump_row_off,
+                          (unsigned long long)lp->dump_where.line);
         return;
     }
     if (lp->dump_len == 0)
@@ -634,13 +667,15 @@ static void end_dump(struct td_log *lp)
     size_t full = lp->dump_declared == SIZE_MAX ? lp->dump_len
                                                 : lp->dump_declared;
     if (full > lp->dump_len && lp->dump_len < 4096)
-        td_hs_warn(hs, "line %llu: dump '%s' announces %zu bytes but has "
-                   "%zu", (unsigned long long)lp->dump_where.line,
-                   lp->dump_name, full, lp->dump_len);
+        td_hs_warn_at(hs, &lp->dump_where, "dump '%s' announces %zu bytes "
+                      "but has %zu; lines of the log are missing: save the "
+                      "whole console output (to a file, with a console "
+                      "buffer large enough that no line is dropped)",
+                      lp->dump_name, full, lp->dump_len);
     if (td_tls_feed_record(&lp->tls, dir, lp->dump, lp->dump_len, full,
                            &lp->dump_where) != 0)
-        td_hs_warn(hs, "out of memory decoding line %llu",
-                   (unsigned long long)lp->dump_where.line);
+        td_hs_warn_at(hs, &lp->dump_where, "out of memory decoding this "
+                      "dump; split the log and read the parts");
 }
 
 static bool dump_row(struct td_log *lp, const struct msg *m)
@@ -650,15 +685,18 @@ static bool dump_row(struct td_log *lp, const struct msg *m)
     int k = parse_row(m->p, m->n, &off, bytes);
     if (k == 0)
         return false;
-    if (off != lp->dump_len) {
-        /* A wrapped or cut line: the bytes in between are unknown. */
-        lp->dump_broken = true;
+    if (off != lp->dump_len || lp->dump_len + (size_t)k > DUMP_MAX) {
+        /* A wrapped or cut line: the bytes in between are unknown.  The
+         * first such row is the place to look. */
+        if (!lp->dump_broken) {
+            lp->dump_broken = true;
+            lp->dump_broken_line = lp->st.lines;
+            lp->dump_row_off = off;
+            lp->dump_prev_row = lp->dump_last_row;
+        }
         return true;
     }
-    if (lp->dump_len + (size_t)k > DUMP_MAX) {
-        lp->dump_broken = true;
-        return true;
-    }
+    lp->dump_last_row = lp->st.lines;
     memcpy(lp->dump + lp->dump_len, bytes, (size_t)k);
     lp->dump_len += (size_t)k;
     return true;
@@ -1779,7 +1817,8 @@ int td_log_feed(struct td_log *lp, const char *p, size_t n)
         if (!nl)
             return 0;
         if (lp->line_cut) {
-            lp->st.long_lines++;
+            if (lp->st.long_lines++ == 0)
+                lp->st.first_long_line = lp->st.lines + 1;
             lp->line_cut = false;
         }
         process_line(lp);
@@ -1798,10 +1837,20 @@ int td_log_end(struct td_log *lp)
     }
     finish_hs(lp);
     if (lp->doc && lp->st.long_lines)
-        td_doc_warn(lp->doc, "%llu lines longer than %u characters were cut "
-                    "there", (unsigned long long)lp->st.long_lines,
-                    LINE_MAX_LEN);
+        td_doc_warn(lp->doc, "%s: line %llu: %llu line%s longer than %u "
+                    "characters (the first here) cut there; check that "
+                    "this is the console's text output (not binary data, "
+                    "no lines joined)",
+                    td_input_label(lp->input),
+                    (unsigned long long)lp->st.first_long_line,
+                    (unsigned long long)lp->st.long_lines,
+                    lp->st.long_lines == 1 ? "" : "s", LINE_MAX_LEN);
     return 0;
+}
+
+void td_log_set_input(struct td_log *lp, const char *name)
+{
+    lp->input = name;
 }
 
 void td_log_stats(const struct td_log *lp, struct td_log_stats *st)

@@ -32,6 +32,7 @@ struct td_log_stats {
     uint64_t handshakes;     /* handshakes emitted */
     uint64_t bytes;
     uint64_t long_lines;     /* lines cut at the length cap */
+    uint64_t first_long_line;   /* the first of them (1-based) */
 };
 
 /* New parser; input-level warnings go to doc (may be NULL).  NULL when
@@ -43,6 +44,9 @@ int td_log_feed(struct td_log *lp, const char *p, size_t n);
 /* End of input: emits the last handshake.  0 or TD_ERR_NOMEM. */
 int td_log_end(struct td_log *lp);
 void td_log_stats(const struct td_log *lp, struct td_log_stats *st);
+/* The log's name ("-": standard input) for messages and the handshakes'
+ * input; not copied: it outlives the parser and its handshakes. */
+void td_log_set_input(struct td_log *lp, const char *name);
 void td_log_free(struct td_log *lp);
 
 #endif
