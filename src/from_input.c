@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CHUNK (256u * 1024u)
 
@@ -99,6 +100,8 @@ static bool is_capture(const uint8_t *m, size_t n)
 static int read_log(FILE *f, struct td_doc *doc, struct pick *p)
 {
     struct td_log *lp = td_log_new(doc, keep_log, p);
+    if (lp)
+        td_log_set_input(lp, p->input);
     char *buf = malloc(CHUNK);
     int rc = lp && buf ? TD_OK : TD_ERR_NOMEM;
     while (rc == TD_OK) {
@@ -142,9 +145,16 @@ struct td_handshake *td_cli_load_from(const char *cmd, const char *path,
                                       int index, int *exit_code)
 {
     *exit_code = TD_EXIT_INPUT;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        td_msg_error("%s: is a directory; --from takes the device's debug "
+                     "log or a capture", path);
+        return NULL;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
-        td_msg_error("%s: %s", path, strerror(errno));
+        td_msg_error("%s: cannot open: %s; check the name and the "
+                     "permissions", path, strerror(errno));
         return NULL;
     }
     uint8_t magic[4];
@@ -168,7 +178,9 @@ struct td_handshake *td_cli_load_from(const char *cmd, const char *path,
     td_doc_free(&doc);
     const char *kind = capture ? "capture" : "mbedTLS debug log";
     if (rc && !p.best) {
-        td_msg_error("%s: %s", path, err[0] ? err : td_strerror(rc));
+        td_msg_error("%s: %s; --from takes the device's debug log or a "
+                     "capture of its connection", path,
+                     err[0] ? err : td_strerror(rc));
         return NULL;
     }
     if (rc)
@@ -176,20 +188,35 @@ struct td_handshake *td_cli_load_from(const char *cmd, const char *path,
                     err[0] ? err : td_strerror(rc));
     if (!p.best) {
         if (index >= 0 && (unsigned)index < p.seen)
-            td_msg_error("%s: handshake %d has no ClientHello to replay", path,
-                         index);
-        else if (index >= 0)
+            td_msg_error("%s: handshake %d has no ClientHello to replay; "
+                         "pick another with --handshake (0 to %u)", path,
+                         index, p.seen - 1);
+        else if (index >= 0 && p.seen == 1)
+            td_msg_error("%s: no handshake %d (the %s has 1, numbered "
+                         "from 0); use --handshake 0, or leave it out",
+                         path, index, kind);
+        else if (index >= 0 && p.seen > 0)
             td_msg_error("%s: no handshake %d (the %s has %u, numbered "
-                         "from 0)",
-                         path, index, kind, p.seen);
+                         "from 0); use --handshake 0 to %u",
+                         path, index, kind, p.seen, p.seen - 1);
+        else if (index >= 0)
+            td_msg_error("%s: no handshake %d (the %s has none); give the "
+                         "device's debug log (level 2 or more) or a "
+                         "capture of its connection", path, index, kind);
+        else if (capture)
+            td_msg_error("%s: no ClientHello to replay in this capture (%u "
+                         "handshakes); capture from before the device "
+                         "connects", path, p.seen);
         else
-            td_msg_error("%s: no ClientHello to replay in this %s "
-                         "(%u handshakes)",
+            td_msg_error("%s: no ClientHello to replay in this %s (%u "
+                         "handshakes); is the debug level at least 2? "
+                         "(mbedtls_debug_set_threshold(4) shows the bytes)",
                          path, kind, p.seen);
         return NULL;
     }
     if (!p.best->ch || p.best->ch->sslv2) {
-        td_msg_error("%s: handshake %d has no %sClientHello to replay", path,
+        td_msg_error("%s: handshake %d has no %sClientHello to replay; "
+                     "pick another with --handshake", path,
                      index, p.best->ch ? "TLS " : "");
         td_hs_free(p.best);
         return NULL;
