@@ -100,7 +100,7 @@ static pid_t start_peer(const char *const *argv, uint16_t *port)
         snprintf(accept_arg, sizeof(accept_arg), "127.0.0.1:%u", *port);
         char *args[32];
         size_t n = 0;
-        for (; argv[n] && n < 31; n++)
+        for (; n < 31 && argv[n]; n++)
             args[n] = strcmp(argv[n], "PORT") == 0     ? portstr
                       : strcmp(argv[n], "ADDR") == 0   ? accept_arg
                                                        : (char *)argv[n];

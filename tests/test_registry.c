@@ -30,7 +30,7 @@ static bool contains(const char *hay, const char *needle)
 
 static char ascii_lower(char c)
 {
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    return (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
 }
 
 /* strcmp after ASCII lower-casing, as the name indexes are sorted. */
@@ -491,10 +491,10 @@ static void test_suite_names_round_trip(void **state)
             memcpy(mb, "TLS1-3-", 7);
             n = 7;
             for (const char *p = s->name + 4; *p; p++)
-                mb[n++] = *p == '_' ? '-' : *p;
+                mb[n++] = (char)(*p == '_' ? '-' : *p);
         } else {
             for (const char *p = s->name; *p; p++)
-                mb[n++] = *p == '_' ? '-' : *p;
+                mb[n++] = (char)(*p == '_' ? '-' : *p);
         }
         mb[n] = '\0';
         assert_ptr_equal(td_reg_suite_by_name(mb, n), s);

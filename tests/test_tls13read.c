@@ -507,6 +507,8 @@ static void test_bad_finished(void **state)
     srv_msg(&v, &flight, cert.p, cert.n);
     srv_msg(&v, &flight, cv.p, cv.n);
     srv_finished(&v, &flight);
+    if (flight.n == 0)
+        fail();
     flight.p[flight.n - 1] ^= 0x80;
     srv_seal_chopped(&v, &flight, 16384, 0);
     struct td_t13r r;

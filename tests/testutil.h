@@ -9,12 +9,13 @@
 #include <cmocka.h>
 
 /* cmocka's _fail() and _skip() never return: inside a test they jump back
- * to the runner, outside one they exit.  Saying so lets the static
- * analysers see that a failed check or a skip ends the test.
- * NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c) cmocka's names */
-void _fail(const char *const file, const int line) __attribute__((noreturn));
-void _skip(const char *const file, const int line) __attribute__((noreturn));
-/* NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c) */
+ * to the runner, outside one they exit.  Declared again (cmocka's names)
+ * to say so, which lets the static analysers see that a failed check or a
+ * skip ends the test.
+ * NOLINTBEGIN */
+void _fail(const char *file, int line) __attribute__((noreturn));
+void _skip(const char *file, int line) __attribute__((noreturn));
+/* NOLINTEND */
 
 /* Path of a file in the source tree (tests/..., captures/...); static buf. */
 const char *td_t_src(const char *rel);
