@@ -163,6 +163,8 @@ static void add_warning(struct run *r, const char *fmt, ...)
 static bool add_entries(struct run *r, const struct td_explanation *e,
                         size_t n)
 {
+    if (n == 0)
+        return true; /* r->ents may still be NULL: no memcpy */
     if (r->n_ents + n > r->cap_ents) {
         size_t cap = r->cap_ents ? r->cap_ents * 2 : 16;
         while (cap < r->n_ents + n)

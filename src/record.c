@@ -371,8 +371,11 @@ static int on_alert(struct td_tls_session *s, int dir, const uint8_t *p,
         dir = answers && !encrypted ? !s->last_dir : s->last_dir;
     }
     /* An encrypted alert is usually 2 bytes of plaintext plus MAC or tag:
-     * a 2-byte alert record with a valid level is read as plaintext. */
-    if (n == 2 && (p[0] == 1 || p[0] == 2))
+     * a 2-byte alert record with a valid level is read as plaintext.  No
+     * body (p NULL): an encrypted one, counted unread by td_tls_feed. */
+    if (!p)
+        encrypted = true;
+    else if (n == 2 && (p[0] == 1 || p[0] == 2))
         encrypted = false;
     else if (n != 2 && !encrypted)
         td_hs_warn(hs, "alert record of %zu bytes (expected 2)", n);
@@ -410,6 +413,8 @@ static int on_alert(struct td_tls_session *s, int dir, const uint8_t *p,
  * encrypted Finished passes this with a chance of about 2^-40. */
 static bool plausible_plaintext(const uint8_t *p, size_t n)
 {
+    if (!p)
+        return false; /* a body counted unread: encrypted */
     while (n >= 4) {
         if (p[0] == 0 || (p[0] > 24 && p[0] != 254))
             return false;
@@ -522,7 +527,7 @@ static int on_sslv2(struct td_tls_session *s, int dir, const uint8_t *rec,
         struct td_event *e = td_hs_event(hs, TD_EV_SSLV2, edir, where);
         if (!e)
             return TD_ERR_NOMEM;
-        e->hs_type = n > 2 && !(rec[0] & 0x80) ? 0 : n > 2 ? rec[2] : 0;
+        e->hs_type = n > 2 && (rec[0] & 0x80) ? rec[2] : 0;
         e->encrypted = !(rec[0] & 0x80) || (n > 2 && rec[2] != 2);
         e->length = (uint32_t)n;
         return 0;
@@ -575,7 +580,7 @@ static size_t resync_scan(const uint8_t *p, size_t n)
             continue;
         if (p[i] == TD_CT_CCS && len != 1)
             continue;
-        if (p[i] == TD_CT_ALERT && len != 2 && len > 64)
+        if (p[i] == TD_CT_ALERT && len > 64)
             continue;
         return i;
     }
