@@ -174,6 +174,7 @@ int td_hs_certificate(const struct td_msgctx *m, int dir, bool tls13)
     }
     /* Tell the two layouts apart by which length adds up. */
     if (!tls13 && body >= 4 && b[0] == 0) {
+        /* cppcheck-suppress badBitmaskCheck ; b[0] is 0, read as written */
         size_t l12 = (size_t)b[0] << 16 | (size_t)b[1] << 8 | b[2];
         size_t l13 = (size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3];
         if (l12 + 3 != body && l13 + 4 == body)

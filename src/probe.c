@@ -421,6 +421,8 @@ static struct td_probe_attempt *new_attempt(struct td_probe_run *p,
         return NULL;
     if (p->attempts.n == p->attempts.cap) {
         size_t cap = p->attempts.cap ? p->attempts.cap * 2 : 16;
+        /* An array of pointers to attempts.
+         * NOLINTNEXTLINE(bugprone-sizeof-expression) */
         void *v = realloc(p->attempts.v, cap * sizeof(*p->attempts.v));
         if (!v) {
             free(a);
