@@ -478,12 +478,17 @@ def run_case(binary, argv, work, max_vm):
     msg = open(err, "rb").read().decode("utf-8", "replace").strip()
     first = msg.splitlines()[0] if msg else ""
     if not first:
-        # No message: the last summary line of the output says the result.
+        # No message: the verdict says the result (hello: the last line),
+        # and a capture's summary what the caps did.
         lines = [ln for ln in open(out, "rb").read().decode(
             "utf-8", "replace").splitlines() if ln.strip()]
-        keep = [ln for ln in lines if ln.startswith(("Verdict", "Capture"))]
+        keep = [ln for ln in lines if ln.startswith("Verdict")]
         first = "(stdout) " + (keep[-1] if keep else lines[-1] if lines
                                else "")
+        caps = [ln.split("; ", 1)[1] for ln in lines
+                if ln.startswith("Capture") and "early" in ln]
+        if caps:
+            first += " | " + caps[0]
     outsize = os.path.getsize(out)
     for f in (out, err, tv):
         os.unlink(f)
@@ -529,7 +534,7 @@ def main():
                                                a.max_vm_mb * MiB)
             print(f"{name:34} {human(os.path.getsize(path)):>10} "
                   f"{wall:7.2f} {human(rss * 1024):>10} {rc:>4}  "
-                  f"{first[:110]}", flush=True)
+                  f"{first[:160]}", flush=True)
     finally:
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)
