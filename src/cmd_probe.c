@@ -368,7 +368,7 @@ int td_cmd_probe(int argc, char **argv, struct td_cli *cli)
             td_hs_warn(hs, "out of memory while diagnosing");
         td_render_handshake(&r, &doc, hs);
     }
-    char why[512] = "";
+    char why[1024] = "";
     if (run.network_error) {
         const struct td_probe_attempt *b =
             run.attempts.n ? run.attempts.v[0] : NULL;
