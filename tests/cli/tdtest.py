@@ -1,9 +1,47 @@
-"""Small helpers shared by the command-line tests (python3 stdlib only)."""
+"""Small helpers shared by the command-line tests (python3 stdlib, and
+python3-jsonschema for the schema check).
+
+Every JSON document or --jsonl line a test reads from tlsdiag goes through
+loads() / loads_jsonl() (or Run.json()): parsed, then checked against the
+JSON Schema src/schema/tlsdiag.schema.json (tests/tools/schema_check.py).
+A violation fails the check with the path of the offending field.
+"""
 import argparse
-import json
 import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tools"))
+import schema_check  # noqa: E402
+
+_schema_noted = []
+
+
+def _note_schema():
+    if not _schema_noted:
+        _schema_noted.append(True)
+        print("schema: " + schema_check.status())
+
+
+def loads(text, what="tlsdiag output"):
+    """One --json document, parsed and checked against the schema:
+    ValueError when it is not JSON (or repeats a key), AssertionError
+    naming the offending field when it violates the schema."""
+    _note_schema()
+    return schema_check.loads(text, what)
+
+
+def loads_jsonl(text, what="tlsdiag pcap --jsonl"):
+    """Each line of --jsonl output, parsed and checked."""
+    _note_schema()
+    return schema_check.loads_jsonl(text, what)
+
+
+def schema_problems(doc):
+    """The schema violations of a parsed document ("$.path: message")."""
+    _note_schema()
+    return schema_check.problems(doc)
 
 
 class Run:
@@ -35,7 +73,7 @@ class Run:
         if want_exit is not None and rc != want_exit:
             raise AssertionError(f"exit {rc} (want {want_exit}): {err}")
         try:
-            return json.loads(out)
+            return loads(out, "tlsdiag --json " + " ".join(argv))
         except ValueError as e:
             raise AssertionError(f"not JSON ({e}): {out[:300]} {err}")
 

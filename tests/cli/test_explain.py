@@ -14,6 +14,10 @@ import select
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'tools'))
+import schema_check  # noqa: E402
+
 DONE_WHEN = ['40', '80', '112', '70', '-0x7780', '-0x2700', '-0x7200']
 ENTRY_FIELDS = ['input', 'kind', 'code', 'name', 'library_text', 'versions',
                 'meaning', 'causes', 'next_steps']
@@ -74,13 +78,19 @@ class Runner:
         return cond
 
     def json_doc(self, name, args):
+        """The document, parsed and checked against the JSON Schema (a
+        violation is a failed check naming the field)."""
         rc, out, err = self.run(args)
         try:
-            doc = json.loads(out)
+            doc = schema_check.parse(out)
         except ValueError as ex:
             self.check(name + ' (valid JSON)', False, '%s; stderr %r'
                        % (ex, err[:200]))
             return rc, None, err
+        if schema_check.available():
+            problems = schema_check.problems(doc)
+            self.check(name + ' (valid against the JSON Schema)',
+                       not problems, '\n  '.join(problems[:8]))
         return rc, doc, err
 
 
@@ -383,6 +393,7 @@ def main():
     ap.add_argument('--shared')
     args = ap.parse_args()
     t = Runner(os.path.abspath(args.binary))
+    print('schema: ' + schema_check.status())
     for fn in (test_done_when, test_exit_codes, test_versions, test_forms,
                test_flags, test_colour):
         try:

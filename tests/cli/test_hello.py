@@ -10,7 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tdtest import Run, eq, true  # noqa: E402
+from tdtest import Run, eq, loads, true  # noqa: E402
 
 t = Run()
 
@@ -76,6 +76,7 @@ def input_forms():
     true(len(raw) == 32, "random")
     hexs = None
     rc, out, _ = t.tlsdiag("hello", "--json", "-", stdin=dump)
+    loads(out, "tlsdiag hello --json -")
     # rebuild the record bytes from the dump rows
     rows = [l.split(":  ", 1)[1][:48] for l in dump.splitlines()[1:]]
     hexs = "".join(r.replace(" ", "") for r in rows)

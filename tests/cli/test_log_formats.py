@@ -10,7 +10,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tdtest import Run, eq, true  # noqa: E402
+from tdtest import Run, eq, loads, true  # noqa: E402
 
 t = Run()
 
@@ -114,13 +114,13 @@ def one(path):
         base_rc, base_out, base_err = t.tlsdiag("--json", "log", "-",
                                                 stdin=render(lines, "client2"))
         true(base_rc in (0, 1), f"client2 exit {base_rc}: {base_err}")
-        base = norm(json.loads(base_out))
+        base = norm(loads(base_out, "tlsdiag --json log - (client2)"))
         base["input"] = None
         for style in STYLES:
             rc, out, err = t.tlsdiag("--json", "log", "-",
                                      stdin=render(lines, style))
             eq(rc, base_rc, f"{style} exit ({err.strip()})")
-            doc = norm(json.loads(out))
+            doc = norm(loads(out, f"tlsdiag --json log - ({style})"))
             doc["input"] = None
             if doc != base:
                 a = json.dumps(base, indent=1).splitlines()

@@ -2,7 +2,6 @@
 """`tlsdiag pcap`: the project's own captures, the same handshake rewritten
 into every link type and every TCP reassembly case, capture vs log
 diagnosis, options, exit codes, and live capture on lo (root only)."""
-import json
 import os
 import shutil
 import socket
@@ -13,7 +12,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tdtest import Run, eq, true  # noqa: E402
+from tdtest import Run, eq, loads, loads_jsonl, true  # noqa: E402
 
 t = Run()
 TMP = tempfile.mkdtemp(prefix="td-test-pcap-")
@@ -187,7 +186,7 @@ def midstream_and_gap():
     rc, out, err = t.tlsdiag("--json", "pcap", path)
     true(rc in (0, 1, 3), f"exit {rc}: {err}")
     if rc != 3:
-        d = json.loads(out)
+        d = loads(out, "tlsdiag --json pcap mid.pcap")
         for h in d["handshakes"]:
             true(h["client_hello"] is None, "no hello invented")
     # a lost segment in the server's flight: said, not invented
@@ -256,7 +255,7 @@ def options():
     d = t.json("pcap", "-f", f"tcp port {port}", *caps)
     eq(len(d["handshakes"]), 1, "-f BPF")
     rc, out, _ = t.tlsdiag("pcap", "--jsonl", *caps)
-    lines = [json.loads(x) for x in out.splitlines()]
+    lines = loads_jsonl(out)
     eq(len(lines), 4, "jsonl lines")
     eq([("index" in x) for x in lines], [True, True, True, False],
        "jsonl: handshakes then the summary line")
@@ -294,7 +293,7 @@ def errors():
     rc, out, err = t.tlsdiag("--json", "pcap", path)
     true(rc in (0, 1, 3), f"cut exit {rc}")
     if out:
-        d = json.loads(out)
+        d = loads(out, "tlsdiag --json pcap cut.pcap")
         true(d["handshakes"] and d["handshakes"][0]["client_hello"],
              "the hello before the cut")
 
@@ -339,7 +338,7 @@ def live():
                     p.wait(5)
                 except subprocess.TimeoutExpired:
                     p.kill()
-    d = json.loads(out)
+    d = loads(out, "tlsdiag --json pcap -i lo")
     eq(len(d["handshakes"]), 1, f"live handshakes ({err.decode()[:200]})")
     h = d["handshakes"][0]
     eq(h["client_hello"]["sni"], "localhost", "live sni")

@@ -91,7 +91,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tdtest import Run  # noqa: E402
+from tdtest import Run, schema_check, schema_problems  # noqa: E402
 
 t = Run()
 
@@ -653,7 +653,7 @@ def check_file(path):
     fc = FileCheck(name)
     try:
         rc, out, err = t.tlsdiag("--json", "pcap", path)
-        doc = json.loads(out)
+        doc = schema_check.parse(out)
     except subprocess.TimeoutExpired:
         rc, err, doc = "timeout", "no answer within 60 s", None
     except ValueError:
@@ -662,6 +662,10 @@ def check_file(path):
         fc.diffs.append(("-", "run", f"exit {rc}, {err.strip()[:200]}",
                          "a JSON document"))
         return fc, len(truth["connections"]), 0
+    # the document against the JSON Schema, then field by field
+    for problem in schema_problems(doc):
+        fc.diffs.append(("-", "schema", problem,
+                         "valid against src/schema/tlsdiag.schema.json"))
     # summary counts: DTLS and QUIC flows are recognised, not decoded
     summ = doc.get("summary") or {}
     for k in ("dtls_flows", "quic_flows"):

@@ -28,7 +28,6 @@ of failed live checks are kept and their directory printed.
 """
 import atexit
 import glob
-import json
 import os
 import shutil
 import sys
@@ -36,7 +35,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tdtest import Run, eq, true  # noqa: E402
+from tdtest import Run, eq, loads, true  # noqa: E402
 
 r = Run()
 sys.path.insert(0, os.path.join(r.args.source, "tests", "peers"))
@@ -59,7 +58,7 @@ def diagnose(log_path, sc, n_handshakes):
         raise AssertionError("tlsdiag log exit %d (want %d): %s" % (
             rc, exp["exit"], (err.strip() or out.strip())[:300]))
     try:
-        doc = json.loads(out)
+        doc = loads(out, "tlsdiag --json log " + log_path)
     except ValueError as e:
         raise AssertionError("not JSON (%s): %s" % (e, out[:300]))
     eq(doc.get("command"), "log", "command")

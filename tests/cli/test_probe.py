@@ -16,7 +16,6 @@ and that it took fewer than 20 connections.  Then: a default hello without
 
 Every server is stopped by its PID; every tlsdiag run has a timeout.
 """
-import json
 import os
 import socket
 import sys
@@ -25,7 +24,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tdtest import Run, eq, true  # noqa: E402
+from tdtest import Run, eq, loads, true  # noqa: E402
 
 r = Run()
 sys.path.insert(0, os.path.join(r.args.source, "tests", "peers"))
@@ -87,7 +86,7 @@ def probe(port, *extra, timeout=90):
                              "--connect-to", "127.0.0.1", "--timeout", "3000",
                              *extra, timeout=timeout)
     try:
-        doc = json.loads(out) if out.strip() else None
+        doc = loads(out, "tlsdiag --json probe") if out.strip() else None
     except ValueError as e:
         raise AssertionError("not JSON (%s): %s %s" % (e, out[:300], err))
     return rc, doc, err
@@ -363,7 +362,7 @@ def hostile_check(mode, want_exit, want_result, limit):
     finally:
         h.stop()
     eq(rc, want_exit, "exit (%s)" % err.strip()[:200])
-    doc = json.loads(out)
+    doc = loads(out, "tlsdiag --json probe (%s server)" % mode)
     eq(doc["probe"]["attempts"][0]["result"], want_result, "first result")
     true(took < limit, "took %.1f s (limit %d)" % (took, limit))
     true(doc["probe"]["connections"] < MAX_CONNECTIONS, "connections")
@@ -378,7 +377,7 @@ r.check("probe hostile: silence ends in the timeout, exit 4",
 
 
 def hello_fields(out):
-    ch = json.loads(out)["handshakes"][0]["client_hello"]
+    ch = loads(out)["handshakes"][0]["client_hello"]
     return {k: v for k, v in ch.items() if k not in ("line", "offset")}
 
 
@@ -429,7 +428,7 @@ def handshake_choice():
                 "1", *args, timeout=60)
         finally:
             h.stop()
-        doc = json.loads(out)
+        doc = loads(out, "tlsdiag --json probe --from %s" % log)
         eq(doc["handshakes"][0]["index"], want, "handshake for %s" % args)
         true(h.got and h.got[0][:1] == b"\x16", "a hello was sent")
     rc, out, err = r.tlsdiag("probe", "127.0.0.1:1", "--from", log,
@@ -458,7 +457,7 @@ def budget_and_delay():
         took = time.monotonic() - t0
     finally:
         h.stop()
-    pr = json.loads(out)["probe"]
+    pr = loads(out, "tlsdiag --json probe --max-connections 3")["probe"]
     eq(pr["connections"], 3, "connections")
     eq(pr["budget_exhausted"], True, "budget_exhausted")
     eq(len(h.got), 3, "connections the server saw")
@@ -481,7 +480,7 @@ def ipv6_literal():
                                  "--max-connections", "1", timeout=60)
     finally:
         h.stop()
-    pr = json.loads(out)["probe"]
+    pr = loads(out, "tlsdiag --json probe [::1]")["probe"]
     eq(pr["target"]["address"], "[::1]:%d" % h.port, "address")
     eq(pr["attempts"][0]["result"], "not_tls", "result")
 
@@ -506,7 +505,7 @@ def flight_then_fail():
     finally:
         h.stop()
     eq(rc, 1, "exit (%s)" % err.strip()[:200])
-    doc = json.loads(out)
+    doc = loads(out, "tlsdiag --json probe (flight server)")
     pr = doc["probe"]
     eq(pr["full_handshake"]["code"], "-0x7b00", "the ServerKeyExchange "
        "(signed over another client random) fails")

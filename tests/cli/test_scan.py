@@ -22,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tdtest import Run, eq, true  # noqa: E402
+from tdtest import Run, eq, loads, true  # noqa: E402
 
 r = Run()
 sys.path.insert(0, os.path.join(r.args.source, "tests", "peers"))
@@ -93,12 +93,12 @@ def scan(port, *args, want_exit=0):
     rc, out, err = r.tlsdiag("--json", "scan", "--connect-to", "127.0.0.1",
                              *args, "localhost:%d" % port,
                              timeout=SCAN_TIMEOUT)
-    import json
     if rc != want_exit:
         raise AssertionError("exit %d (want %d): %s" % (rc, want_exit,
                                                         err[-400:]))
     try:
-        return json.loads(out)
+        return loads(out, "tlsdiag --json scan localhost:%d %s"
+                     % (port, " ".join(args)))
     except ValueError as e:
         raise AssertionError("not JSON (%s): %s %s" % (e, out[:200], err))
 
@@ -537,8 +537,7 @@ def t_refused():
                              "localhost:%d" % port, timeout=60)
     eq(rc, 4, "exit")
     true("refused" in err, err)
-    import json
-    doc = json.loads(out)
+    doc = loads(out, "tlsdiag --json scan (refused)")
     eq(doc["scan"]["reached"], False, "not reached")
     eq(doc["scan"]["failure"]["connected"], False, "no connection")
 
