@@ -26,6 +26,7 @@ void td_arena_init(struct td_arena *a, size_t cap)
 {
     a->head = NULL;
     a->used = 0;
+    a->held = 0;
     a->cap = cap ? cap : ARENA_DEFAULT_CAP;
 }
 
@@ -39,6 +40,7 @@ void td_arena_free(struct td_arena *a)
     }
     a->head = NULL;
     a->used = 0;
+    a->held = 0;
 }
 
 void *td_arena_alloc(struct td_arena *a, size_t n)
@@ -60,6 +62,7 @@ void *td_arena_alloc(struct td_arena *a, size_t n)
             return NULL;
         nb->size = size;
         nb->off = 0;
+        a->held += sizeof(*nb) + size;
         /* A block too big to be worth bumping in goes behind the head so
          * the head's free space stays usable. */
         if (b && size == need && b->size - b->off > 256) {

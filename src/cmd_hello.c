@@ -14,6 +14,7 @@
 #include "tlsdiag/err.h"
 #include "tlsdiag/render.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #define MAX_INPUT ((size_t)64 << 20)
+#define NAME_CAP 256    /* an input's name in messages */
 
 enum { OPT_BASE64 = TD_OPT_FIRST_COMMAND_OWN, OPT_HEX };
 
@@ -99,6 +101,11 @@ static enum shape guess_shape(const uint8_t *p, size_t n)
     return SHAPE_UNKNOWN;
 }
 
+/* What to do when the bytes cannot be read, for every such message. */
+#define HINT_INPUT "give hex (16 03 01 ...), base64, a file with the " \
+                   "bytes, or - for standard input (see 'tlsdiag hello " \
+                   "--help')"
+
 /* The bytes cannot start TLS input: say so, naming the input. */
 static void say_not_tls(const char *what, const uint8_t *p, size_t n,
                         bool more)
@@ -110,8 +117,10 @@ static void say_not_tls(const char *what, const uint8_t *p, size_t n,
                               i ? " " : "", p[i]);
     if (n > 8)
         snprintf(head + k, sizeof(head) - k, " ...");
-    td_msg_error("%s: %s%zu bytes start with %s: not a TLS record "
-                 "(16 03 0x ...), an SSLv2 hello or a handshake message",
+    td_msg_error("%s: byte offset 0: %s%zu bytes start with %s: not a TLS "
+                 "record (16 03 0x ...), an SSLv2 hello or a handshake "
+                 "message; give the TLS bytes (for a debug log use "
+                 "'tlsdiag log', for a capture 'tlsdiag pcap')",
                  what, more ? "the first " : "the ", n, head);
 }
 
@@ -130,33 +139,76 @@ static bool is_binary(const uint8_t *p, size_t n)
     return false;
 }
 
-static int add_text(const char *what, const char *text, size_t len,
-                    enum td_hexin_mode mode, struct td_bytebuf *out)
+/* An argument that reads as a file name: a '/' or an extension that is
+ * not hex ("capture.bin", "dump.txt"). */
+static bool looks_like_path(const char *a)
+{
+    if (strchr(a, '/'))
+        return true;
+    const char *dot = strrchr(a, '.');
+    if (!dot || dot == a || strpbrk(a, " \t\n:"))
+        return false;
+    size_t n = strlen(dot + 1);
+    if (n == 0 || n > 5)
+        return false;
+    bool letter = false;
+    for (const char *p = dot + 1; *p; p++) {
+        if (!isalnum((unsigned char)*p))
+            return false;
+        if (!isxdigit((unsigned char)*p))
+            letter = true;
+    }
+    return letter;
+}
+
+/* Hex or base64 text into out.  name: the input as messages name it;
+ * arg: the command-line argument when the text is one.  TD_ERR_EMPTY
+ * (nothing in it), TD_ERR_MALFORMED (said on stderr), TD_ERR_LIMIT,
+ * TD_ERR_NOMEM. */
+static int add_text(const char *name, const char *arg, const char *text,
+                    size_t len, enum td_hexin_mode mode,
+                    struct td_bytebuf *out)
 {
     char why[256];
     int rc = td_hexin_decode(text, len, mode, out, NULL, why, sizeof(why));
-    if (rc == TD_ERR_EMPTY) {
-        td_msg_warn("%s: no bytes in it", what);
-        return 0;
+    if (rc == TD_ERR_EMPTY)
+        return rc;
+    if (rc == TD_ERR_MALFORMED && arg && looks_like_path(arg)) {
+        td_msg_error("%s: no such file (%s), and not hex or base64 "
+                     "either; check the file name", arg, strerror(ENOENT));
+        return rc;
     }
     if (rc) {
-        td_msg_error("%s: %s", what, rc == TD_ERR_MALFORMED ? why
-                                                             : td_strerror(rc));
+        td_msg_error("%s: %s; " HINT_INPUT, name,
+                     rc == TD_ERR_MALFORMED ? why
+                     : rc == TD_ERR_LIMIT   ? "more than 64 MiB of bytes"
+                                            : td_strerror(rc));
         return rc;
     }
     return 0;
 }
 
-static int add_arg(const char *arg, enum td_hexin_mode mode,
-                   struct td_bytebuf *out, bool *stdin_used)
+/* One operand (the n-th, from 1) into out: a file, '-' or text.  Its
+ * name for messages goes to name.  TD_ERR_EMPTY when it holds no bytes;
+ * other errors are said on stderr. */
+static int add_arg(const char *arg, int n, enum td_hexin_mode mode,
+                   struct td_bytebuf *out, bool *stdin_used, char *name,
+                   size_t namecap)
 {
     struct stat st;
     bool is_stdin = strcmp(arg, "-") == 0;
-    if (is_stdin || (stat(arg, &st) == 0 && !S_ISDIR(st.st_mode))) {
+    bool exists = !is_stdin && stat(arg, &st) == 0;
+    snprintf(name, namecap, "%s", is_stdin ? "standard input" : arg);
+    if (exists && S_ISDIR(st.st_mode)) {
+        td_msg_error("%s: is a directory; " HINT_INPUT, arg);
+        return TD_ERR_IO;
+    }
+    if (is_stdin || exists) {
         FILE *f = stdin;
         if (is_stdin) {
             if (*stdin_used) {
-                td_msg_error("'-' given twice");
+                td_msg_usage("hello", "'-' (standard input) is given "
+                             "twice; give it once");
                 return TD_ERR_USAGE;
             }
             *stdin_used = true;
@@ -166,11 +218,11 @@ static int add_arg(const char *arg, enum td_hexin_mode mode,
         } else {
             f = fopen(arg, "rb");
             if (!f) {
-                td_msg_error("%s: %s", arg, strerror(errno));
+                td_msg_error("%s: cannot open: %s; check the permissions",
+                             arg, strerror(errno));
                 return TD_ERR_IO;
             }
         }
-        const char *what = is_stdin ? "standard input" : arg;
         /* The first 64 KiB tell binary from text.  Binary goes straight
          * into out (never held twice); binary that cannot start TLS input
          * is refused there, before the rest is read. */
@@ -181,44 +233,30 @@ static int add_arg(const char *arg, enum td_hexin_mode mode,
         bool binary = got && is_binary(first, got);
         if (rc == 0 && binary && out->n == 0 && got >= 4
             && guess_shape(first, got) == SHAPE_UNKNOWN) {
-            say_not_tls(what, first, got, got == sizeof(first));
+            say_not_tls(name, first, got, got == sizeof(first));
             rc = TD_ERR_MALFORMED;
         } else if (rc == 0) {
             struct td_bytebuf *dst = binary ? out : &raw;
             rc = td_bytebuf_append(dst, first, got);
             if (rc == 0 && got == sizeof(first))
                 rc = read_all(f, dst);
-            if (rc)
-                td_msg_error("%s: %s", what,
-                             rc == TD_ERR_LIMIT ? "larger than 64 MiB"
-                                                : td_strerror(rc));
-        } else {
-            td_msg_error("%s: %s", what, td_strerror(rc));
         }
+        if (rc && rc != TD_ERR_MALFORMED)
+            td_msg_error("%s: %s", name,
+                         rc == TD_ERR_LIMIT
+                             ? "larger than 64 MiB; give only the TLS "
+                               "bytes (for a capture use 'tlsdiag pcap')"
+                         : rc == TD_ERR_IO ? "read error; check the file"
+                                           : td_strerror(rc));
         if (!is_stdin)
             fclose(f);
         if (rc == 0 && !binary)
-            rc = add_text(what, (const char *)raw.p, raw.n, mode, out);
+            rc = add_text(name, NULL, (const char *)raw.p, raw.n, mode, out);
         td_bytebuf_free(&raw);
         return rc;
     }
-    return add_text(arg, arg, strlen(arg), mode, out);
-}
-
-/* The input as messages name it: a file, standard input, the argument,
- * or all of them joined. */
-static const char *input_label(char **args, int n, char *buf, size_t cap)
-{
-    struct stat st;
-    if (n > 1)
-        snprintf(buf, cap, "the %d inputs joined", n);
-    else if (strcmp(args[0], "-") == 0)
-        snprintf(buf, cap, "standard input");
-    else if (stat(args[0], &st) == 0 && !S_ISDIR(st.st_mode))
-        snprintf(buf, cap, "%s", args[0]);
-    else
-        snprintf(buf, cap, "the argument");
-    return buf;
+    snprintf(name, namecap, "argument %d", n);
+    return add_text(name, arg, arg, strlen(arg), mode, out);
 }
 
 struct hello_run {
@@ -302,30 +340,64 @@ int td_cmd_hello(int argc, char **argv, struct td_cli *cli)
 
     struct td_bytebuf bytes = {.max = MAX_INPUT};
     bool stdin_used = false;
-    for (int i = optind; i < argc; i++) {
-        int rc = add_arg(argv[i], mode, &bytes, &stdin_used);
-        if (rc) {
-            td_bytebuf_free(&bytes);
-            return rc == TD_ERR_USAGE ? TD_EXIT_USAGE : TD_EXIT_INPUT;
+    /* Each operand's name and where its bytes start in the joined
+     * stream: messages name the one a byte offset falls in. */
+    int nops = argc - optind;
+    struct td_doc_part *parts = calloc((size_t)nops, sizeof(*parts));
+    char (*names)[NAME_CAP] = calloc((size_t)nops, NAME_CAP);
+    if (!parts || !names) {
+        td_msg_error("out of memory");
+        free(parts);
+        free(names);
+        return TD_EXIT_INPUT;
+    }
+    size_t nparts = 0;
+    int status = TD_EXIT_OK;
+    for (int i = optind; i < argc && status == TD_EXIT_OK; i++) {
+        size_t before = bytes.n;
+        int rc = add_arg(argv[i], i - optind + 1, mode, &bytes, &stdin_used,
+                         names[i - optind], NAME_CAP);
+        if (rc == TD_ERR_EMPTY) {
+            if (nops > 1)
+                td_msg_warn("%s: no bytes in it; skipped",
+                            names[i - optind]);
+            continue;
         }
+        if (rc)
+            status = rc == TD_ERR_USAGE ? TD_EXIT_USAGE : TD_EXIT_INPUT;
+        else if (bytes.n > before)
+            parts[nparts++] = (struct td_doc_part){names[i - optind],
+                                                   before};
     }
-    if (bytes.n == 0) {
-        td_msg_error("no bytes to decode");
-        td_bytebuf_free(&bytes);
-        return TD_EXIT_INPUT;
+    if (status == TD_EXIT_OK && bytes.n == 0) {
+        td_msg_error("%s: no bytes to decode; " HINT_INPUT,
+                     nops == 1 ? names[0] : "the input");
+        status = TD_EXIT_INPUT;
     }
-    char label[300];
-    input_label(argv + optind, argc - optind, label, sizeof(label));
-    enum shape shape = guess_shape(bytes.p, bytes.n);
-    if (shape == SHAPE_UNKNOWN) {
-        say_not_tls(label, bytes.p, bytes.n, false);
+    /* The input as a whole, for messages about all of it. */
+    char label[NAME_CAP];
+    snprintf(label, sizeof(label), "%s",
+             nparts == 1 ? parts[0].name : "the input");
+    if (nparts > 1)
+        snprintf(label, sizeof(label), "the %zu inputs joined", nparts);
+    enum shape shape = status ? SHAPE_UNKNOWN
+                              : guess_shape(bytes.p, bytes.n);
+    if (status == TD_EXIT_OK && shape == SHAPE_UNKNOWN) {
+        say_not_tls(parts[0].name, bytes.p, bytes.n, false);
+        status = TD_EXIT_INPUT;
+    }
+    if (status != TD_EXIT_OK) {
         td_bytebuf_free(&bytes);
-        return TD_EXIT_INPUT;
+        free(parts);
+        free(names);
+        return status;
     }
 
     struct td_doc doc;
     td_doc_init(&doc, "hello", "hex", argv[optind]);
     td_doc_set_inputs(&doc, argv + optind, argc - optind);
+    doc.parts = parts;
+    doc.nparts = nparts;
     struct td_render r;
     struct td_render_opts ro = {.out = cli->out, .json = cli->json,
                                 .pretty = true, .color = cli->color,
@@ -351,23 +423,29 @@ int td_cmd_hello(int argc, char **argv, struct td_cli *cli)
         td_tls_free(&s);
     }
     if (rc)
-        td_doc_warn(&doc, "decoding stopped: %s", td_strerror(rc));
+        td_doc_warn(&doc, "%s: decoding stopped: %s; give fewer bytes at "
+                    "once", label, td_strerror(rc));
     int out_rc = td_render_end(&r, &doc);
     td_doc_free(&doc);
+    free(parts);
+    free(names);
     if (out_rc) {
         td_bytebuf_free(&bytes);
-        td_msg_error("writing the output failed");
+        td_msg_error("standard output: writing failed; check the disk "
+                     "space, or whether the program reading it stopped");
         return TD_EXIT_INPUT;
     }
     if (!run.decoded) {
         /* Bytes that started like TLS and decoded into noise (random
          * input does now and then): no message only TLS has. */
         td_msg_error("%s: no TLS message in %zu bytes: they start like "
-                     "%s but decode into nothing TLS has%s%s", label,
-                     bytes.n, shape == SHAPE_RECORDS ? "a TLS record"
-                                                     : "a handshake message",
-                     run.first_warning[0] ? "; first problem: " : "",
-                     run.first_warning);
+                     "%s but decode into nothing TLS has%s%s%s; give the "
+                     "TLS bytes from the start of a record (16 03 0x ...)",
+                     label, bytes.n,
+                     shape == SHAPE_RECORDS ? "a TLS record"
+                                            : "a handshake message",
+                     run.first_warning[0] ? " (first problem: " : "",
+                     run.first_warning, run.first_warning[0] ? ")" : "");
     }
     td_bytebuf_free(&bytes);
     return run.decoded ? TD_EXIT_OK : TD_EXIT_INPUT;

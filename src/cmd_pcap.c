@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,13 +156,86 @@ static void progress(struct td_pcapsrc *s, const char *name, bool done)
                 (double)total / 1e6);
 }
 
+/* Why a capture could not be opened, and what to do; err is libpcap's
+ * reason. */
+static void say_open_error(const char *name, const char *err)
+{
+    struct stat sb;
+    bool is_stdin = strcmp(name, "-") == 0;
+    const char *label = td_input_label(name);
+    if (!is_stdin && stat(name, &sb) != 0) {
+        td_msg_error("%s: cannot open: %s; check the name and the "
+                     "permissions", name, strerror(errno));
+        return;
+    }
+    if (!is_stdin && S_ISDIR(sb.st_mode)) {
+        td_msg_error("%s: is a directory, not a capture; give a .pcap or "
+                     ".pcapng file", name);
+        return;
+    }
+    if (!is_stdin && S_ISREG(sb.st_mode) && sb.st_size == 0) {
+        td_msg_error("%s: the file is empty; check that the capture was "
+                     "stopped before the file was copied (tcpdump -w "
+                     "writes it as it stops)", name);
+        return;
+    }
+    uint8_t m[4] = {0};
+    size_t got = 0;
+    FILE *f = is_stdin ? NULL : fopen(name, "rb");
+    if (!is_stdin && !f) {
+        td_msg_error("%s: cannot open: %s; check the permissions", name,
+                     strerror(errno));
+        return;
+    }
+    if (f) {
+        got = fread(m, 1, sizeof(m), f);
+        fclose(f);
+    }
+    if (strstr(err, "unknown file format") && got == sizeof(m)) {
+        td_msg_error("%s: byte offset 0: not a pcap or pcapng capture (it "
+                     "starts with %02x %02x %02x %02x); give a file saved "
+                     "by tcpdump -w or Wireshark (for a debug log use "
+                     "'tlsdiag log', for TLS bytes 'tlsdiag hello')",
+                     label, m[0], m[1], m[2], m[3]);
+        return;
+    }
+    if (strstr(err, "truncated dump file")) {
+        td_msg_error("%s: byte offset 0: the file header is cut short "
+                     "(%s); copy the whole file again", label, err);
+        return;
+    }
+    td_msg_error("%s: %s; check that it is a pcap or pcapng capture", label,
+                 err);
+}
+
+/* Packets of a link type tlsdiag does not read: say which, once per
+ * file. */
+static void say_unsupported(struct td_pcapsrc *s, const char *name,
+                            struct td_doc *doc)
+{
+    uint64_t count, first;
+    int dlt;
+    td_pcap_unsupported(s, &count, &first, &dlt);
+    if (count == 0)
+        return;
+    const char *lname = td_link_name(dlt);
+    td_doc_warn(doc, "%s: packet %llu: link type %d%s%s%s is not one "
+                "tlsdiag reads; %llu packet%s skipped; capture on an "
+                "Ethernet or Wi-Fi interface, or with 'tcpdump -i any' "
+                "(Linux cooked)", td_input_label(name),
+                (unsigned long long)first, dlt, lname ? " (" : "",
+                lname ? lname : "", lname ? ")" : "",
+                (unsigned long long)count, count == 1 ? "" : "s");
+}
+
 static int read_source(struct td_pcapsrc *s, const char *name,
                        struct td_flowtab *t, struct pcap_run *run,
                        bool live, const char *bpf)
 {
     char err[512] = "";
     if (bpf && td_pcap_set_filter(s, bpf, err, sizeof(err)) != 0) {
-        td_msg_usage("pcap", "filter '%s': %s", bpf, err);
+        td_msg_usage("pcap", "filter '%s': %s; write it as for tcpdump "
+                     "(e.g. 'tcp port 8883')", bpf, err);
         return TD_ERR_USAGE;
     }
     bool tty = isatty(STDERR_FILENO) && !live;
@@ -184,9 +258,13 @@ static int read_source(struct td_pcapsrc *s, const char *name,
     if (tty)
         progress(s, name, true);
     run->src = NULL;
+    if (!live)
+        say_unsupported(s, name, run->doc);
     if (rc) {
         /* A damaged file: what was read is kept, the rest is said. */
-        td_doc_warn(run->doc, "%s: %s", name, err);
+        td_doc_warn(run->doc, "%s: %s; the packets before it were read; "
+                    "copy the capture again (was it still being written?)",
+                    td_input_label(name), err);
         return TD_ERR_IO;
     }
     return 0;
@@ -299,8 +377,11 @@ int td_cmd_pcap(int argc, char **argv, struct td_cli *cli)
         char err[512] = "";
         struct td_pcapsrc *s = td_pcap_open_live(iface, err, sizeof(err));
         if (!s) {
-            td_msg_error("%s: %s%s", iface, err,
-                         geteuid() != 0 ? " (live capture needs root)" : "");
+            td_msg_error("%s: cannot capture: %s; %s", iface, err,
+                         geteuid() != 0
+                             ? "live capture needs root (run it with sudo)"
+                             : "check the name with 'ip link' (or "
+                               "'tcpdump -D')");
             status = TD_EXIT_INPUT;
         } else {
             live_src = s;
@@ -322,11 +403,12 @@ int td_cmd_pcap(int argc, char **argv, struct td_cli *cli)
             struct td_pcapsrc *s = td_pcap_open_file(argv[i], err,
                                                      sizeof(err));
             if (!s) {
-                td_msg_error("%s: %s", argv[i], err);
+                say_open_error(argv[i], err);
                 io_error = true;
                 continue;
             }
             run.input = argv[i];
+            td_pcapfe_set_input(fe, argv[i]);
             int rc = read_source(s, argv[i], t, &run, false, bpf);
             td_pcap_close(s);
             if (rc == TD_ERR_USAGE) {
@@ -350,15 +432,32 @@ int td_cmd_pcap(int argc, char **argv, struct td_cli *cli)
         doc.stats.dtls_flows = ps.dtls_flows;
         doc.stats.quic_flows = ps.quic_flows;
         doc.stats.gaps = fs.gaps;
+        doc.stats.evicted_flows = fs.evicted;
+        doc.stats.evicted_handshakes = ps.evicted;
+        /* The front end said it when a handshake was cut (pcapfe.c); flows
+         * without TLS are said here. */
+        if (fs.evicted && ps.flows_closed_early == 0)
+            td_doc_warn(&doc, "%s: %llu connections were closed early: more "
+                        "than %u were open at once, and the least recently "
+                        "active went first (none was in a TLS handshake)",
+                        td_input_label(doc.input_name),
+                        (unsigned long long)fs.evicted,
+                        TD_FLOW_DEF_MAX_FLOWS);
+        char why[600];
+        snprintf(why, sizeof(why), "%s: no TLS handshake in %llu packets "
+                 "(%llu flows); %s", td_input_label(doc.input_name),
+                 (unsigned long long)fs.packets,
+                 (unsigned long long)fs.flows,
+                 bpf ? "check the filter (-f), or try without it"
+                     : "start the capture before the device connects, "
+                       "and capture its TCP traffic (tlsdiag reads TLS "
+                       "over TCP)");
         if (read_any && ps.handshakes == 0 && status == TD_EXIT_OK)
-            td_doc_warn(&doc, "no TLS handshake in %llu packets (%llu "
-                        "flows)", (unsigned long long)fs.packets,
-                        (unsigned long long)fs.flows);
+            td_doc_warn(&doc, "%s", why);
         td_flowtab_free(t);
         if (ps.handshakes == 0 && status == TD_EXIT_OK) {
             if (read_any)
-                td_msg_error("no TLS handshake found (%llu packets read)",
-                             (unsigned long long)fs.packets);
+                td_msg_error("%s", why);
             status = TD_EXIT_INPUT;
         }
     }
@@ -367,7 +466,8 @@ int td_cmd_pcap(int argc, char **argv, struct td_cli *cli)
     int out_rc = td_render_end(&r, &doc);
     td_doc_free(&doc);
     if (out_rc) {
-        td_msg_error("writing the output failed");
+        td_msg_error("standard output: writing failed; check the disk "
+                     "space, or whether the program reading it stopped");
         return TD_EXIT_INPUT;
     }
     if (status != TD_EXIT_OK)

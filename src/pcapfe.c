@@ -12,6 +12,16 @@
  * - UDP: the first datagram tells DTLS (content type + version 0xfeXX)
  *   and QUIC (long header with a known version) apart; both are counted
  *   and reported once, not decoded.
+ * - Memory: a flow that is not (yet) TLS costs a small struct conn; the
+ *   TLS session and the handshake model are allocated when TLS starts.
+ *   Each TLS connection's bytes (model arena, record and message buffers,
+ *   its structs) are counted in st.held after every chunk; TLS
+ *   connections sit in a list, least recently active first.  When held
+ *   exceeds max_held, connections are taken from the old end (never the
+ *   one being fed) and their handshakes emitted as far as they came, with
+ *   a warning; the flow is ignored from then on.  The one being fed can
+ *   exceed the cap alone only up to its own caps (the arena's, the record
+ *   layer's TD_TLS_MAX_RECORD and TD_TLS_MAX_HS_MSG per direction).
  */
 #include "tlsdiag/pcapfe.h"
 
@@ -32,18 +42,26 @@ struct conn {
     bool swapped;               /* flow dir 0 is the TLS server */
     bool roles_known;
     uint64_t watched[2];
-    struct td_tls_session tls;
+    struct td_tls_session *tls; /* CONN_TLS only */
     struct td_handshake *hs;
     uint64_t last_packet;
     struct td_pcapfe *fe;
     struct td_flow *flow;
+    /* CONN_TLS: the list of TLS connections, least recently active
+     * first, and the bytes this one counts in st.held */
+    struct conn *older, *newer;
+    size_t held;
+    unsigned emitted;           /* handshakes handed to emit */
 };
 
 struct td_pcapfe {
     struct td_doc *doc;
+    const char *input;          /* the file being read, for messages */
     td_pcapfe_emit_fn emit;
     void *user;
     struct td_pcapfe_stats st;
+    size_t max_held;
+    struct conn *oldest, *newest;
 };
 
 struct td_pcapfe *td_pcapfe_new(struct td_doc *doc, td_pcapfe_emit_fn emit,
@@ -55,7 +73,18 @@ struct td_pcapfe *td_pcapfe_new(struct td_doc *doc, td_pcapfe_emit_fn emit,
     fe->doc = doc;
     fe->emit = emit;
     fe->user = user;
+    fe->max_held = TD_PCAPFE_DEF_MAX_HELD;
     return fe;
+}
+
+void td_pcapfe_set_max_held(struct td_pcapfe *fe, size_t max_held)
+{
+    fe->max_held = max_held ? max_held : TD_PCAPFE_DEF_MAX_HELD;
+}
+
+void td_pcapfe_set_input(struct td_pcapfe *fe, const char *name)
+{
+    fe->input = name;
 }
 
 void td_pcapfe_free(struct td_pcapfe *fe)
@@ -82,6 +111,7 @@ static struct td_handshake *new_hs(struct conn *c, const struct td_pktinfo *pi)
         sv = t;
     }
     hs->role = TD_ROLE_OBSERVER;
+    hs->input = c->fe->input;
     hs->client_addr = td_arena_strndup(&hs->arena, td_endpoint_str(cl, a),
                                        strlen(td_endpoint_str(cl, a)));
     hs->server_addr = td_arena_strndup(&hs->arena, td_endpoint_str(sv, b),
@@ -91,16 +121,146 @@ static struct td_handshake *new_hs(struct conn *c, const struct td_pktinfo *pi)
     return hs;
 }
 
-static void emit(struct conn *c)
+/* A flow that only started like TLS: its first bytes passed
+ * td_tls_looks_like_record (random payload does, now and then) but no
+ * message only TLS has was decoded and no whole record of a TLS content
+ * type came (a whole SSLv2 record proves little: its header is 2 bytes;
+ * its hello counts when td_hs_found_tls takes it). */
+static bool only_looked_like_tls(const struct td_tls_session *s,
+                                 const struct td_handshake *hs)
+{
+    if (td_hs_found_tls(hs))
+        return false;
+    if (!s->sslv2 && s->d[0].records + s->d[1].records > 0)
+        return false;
+    for (size_t i = 0; i < hs->events.n; i++) {
+        switch (hs->events.v[i].kind) {
+        case TD_EV_HANDSHAKE: case TD_EV_ENCRYPTED_HS: case TD_EV_ALERT:
+        case TD_EV_CCS: case TD_EV_APPDATA:
+            return false;
+        default:
+            break;
+        }
+    }
+    return true;
+}
+
+/* Hand the connection's handshake to the caller; `last`: the connection
+ * ends (or is evicted), so a flow that only looked like TLS is dropped
+ * and counted as another flow. */
+static void emit(struct conn *c, bool last)
 {
     struct td_handshake *hs = c->hs;
     if (!hs)
         return;
     c->hs = NULL;
+    if (last && !c->emitted && only_looked_like_tls(c->tls, hs)) {
+        c->fe->st.tls_flows--;
+        c->fe->st.other_flows++;
+        td_hs_free(hs);
+        return;
+    }
+    c->emitted++;
     hs->last_packet = c->last_packet;
     td_hs_settle_wire(hs);
     c->fe->st.handshakes++;
     c->fe->emit(c->fe->user, hs);
+}
+
+/* ---- memory held by open handshakes ---- */
+
+static void list_unlink(struct td_pcapfe *fe, struct conn *c)
+{
+    if (c->older)
+        c->older->newer = c->newer;
+    else if (fe->oldest == c)
+        fe->oldest = c->newer;
+    if (c->newer)
+        c->newer->older = c->older;
+    else if (fe->newest == c)
+        fe->newest = c->older;
+    c->older = c->newer = NULL;
+}
+
+static void list_append(struct td_pcapfe *fe, struct conn *c)
+{
+    c->older = fe->newest;
+    c->newer = NULL;
+    if (fe->newest)
+        fe->newest->newer = c;
+    else
+        fe->oldest = c;
+    fe->newest = c;
+}
+
+/* What a TLS connection holds now (malloc overhead aside). */
+static size_t conn_cost(const struct conn *c)
+{
+    size_t n = sizeof(*c) + sizeof(*c->tls);
+    if (c->hs)
+        n += sizeof(*c->hs) + c->hs->arena.held;
+    for (int i = 0; i < 2; i++)
+        n += c->tls->d[i].rec_cap + c->tls->d[i].hs_cap;
+    return n;
+}
+
+static void unaccount(struct conn *c)
+{
+    c->fe->st.held -= c->held;
+    c->held = 0;
+}
+
+/* The connection's handshake goes out now, as far as it came; the rest of
+ * the connection is ignored. */
+static void evict(struct conn *c, const struct td_pktinfo *pi)
+{
+    struct td_pcapfe *fe = c->fe;
+    if (fe->st.evicted == 0 && fe->doc)
+        td_doc_warn(fe->doc, "%s: packet %llu: the open handshakes hold "
+                    "more than %zu MiB; from here on the least recently "
+                    "active one is diagnosed before its connection ends, "
+                    "and the rest of that connection is not decoded (the "
+                    "count is in the summary); to see them whole, read "
+                    "fewer connections at once (-f 'host ADDR')",
+                    fe->input ? fe->input : fe->doc->input_name,
+                    (unsigned long long)(pi ? pi->packet : 0),
+                    fe->max_held >> 20);
+    td_tls_end(c->tls);
+    c->hs = c->tls->hs;
+    if (c->hs)
+        td_hs_warn(c->hs, "decoded only up to packet %llu: open "
+                   "handshakes held more than %zu MiB at packet %llu; the "
+                   "least recently active connection is diagnosed early "
+                   "and the rest of it ignored",
+                   (unsigned long long)c->last_packet, fe->max_held >> 20,
+                   (unsigned long long)(pi ? pi->packet : 0));
+    emit(c, true);
+    td_tls_free(c->tls);
+    free(c->tls);
+    c->tls = NULL;
+    list_unlink(fe, c);
+    unaccount(c);
+    c->state = CONN_IGNORED;
+    td_flow_ignore(c->flow);
+    fe->st.evicted++;
+}
+
+/* c was fed: count its bytes again, make it the most recently active and
+ * evict from the old end while the open handshakes hold too much. */
+static void account(struct conn *c, const struct td_pktinfo *pi)
+{
+    struct td_pcapfe *fe = c->fe;
+    fe->st.held -= c->held;
+    c->held = conn_cost(c);
+    fe->st.held += c->held;
+    if (fe->newest != c) {
+        list_unlink(fe, c);
+        list_append(fe, c);
+    }
+    while (fe->st.held > fe->max_held && fe->oldest && fe->oldest != c)
+        evict(fe->oldest, pi);
+    if (fe->st.held > fe->st.peak_held)
+        fe->st.peak_held = fe->st.held;
 }
 
 /* A second ClientHello on the connection: the first handshake is done. */
@@ -112,7 +272,7 @@ static struct td_handshake *split(void *user, struct td_handshake *done)
         return NULL;
     hs->first_packet = c->last_packet;
     c->hs = done;
-    emit(c);
+    emit(c, false);
     c->hs = hs;
     return hs;
 }
@@ -130,19 +290,23 @@ static void start_tls(struct conn *c, int flowdir, const uint8_t *p, size_t n,
     else if (sh)
         c->swapped = flowdir == 0;
     c->roles_known = ch || v2 || sh;
-    c->state = CONN_TLS;
     c->fe->st.tls_flows++;
     c->hs = new_hs(c, pi);
-    if (!c->hs) {
+    c->tls = c->hs ? malloc(sizeof(*c->tls)) : NULL;
+    if (!c->tls) {
+        td_hs_free(c->hs);
+        c->hs = NULL;
         c->state = CONN_IGNORED;
         td_flow_ignore(c->flow);
         return;
     }
-    td_tls_init(&c->tls, c->hs);
-    c->tls.split = split;
-    c->tls.user = c;
+    c->state = CONN_TLS;
+    td_tls_init(c->tls, c->hs);
+    c->tls->split = split;
+    c->tls->user = c;
     if (td_flow_client_known_by(c->flow) != TD_CLIENT_BY_SYN)
-        td_tls_midstream(&c->tls);
+        td_tls_midstream(c->tls);
+    list_append(c->fe, c);
 }
 
 static struct conn *conn_of(void *ctx, struct td_flow *f)
@@ -201,10 +365,11 @@ static void fe_data(void *ctx, struct td_flow *f, int dir, const uint8_t *p,
         return;
     int tdir = dir ^ c->swapped;
     struct td_evidence ev = {.packet = pi->packet};
-    if (td_tls_feed(&c->tls, tdir, p, n, &ev) != 0)
-        td_hs_warn(c->tls.hs, "out of memory at packet %llu",
-                   (unsigned long long)pi->packet);
-    c->hs = c->tls.hs;
+    if (td_tls_feed(c->tls, tdir, p, n, &ev) != 0)
+        td_hs_warn_at(c->tls->hs, &ev, "out of memory; this connection is "
+                      "decoded up to here");
+    c->hs = c->tls->hs;
+    account(c, pi);
 }
 
 static void fe_gap(void *ctx, struct td_flow *f, int dir, uint64_t missing,
@@ -214,7 +379,8 @@ static void fe_gap(void *ctx, struct td_flow *f, int dir, uint64_t missing,
     if (!c || c->state != CONN_TLS)
         return;
     struct td_evidence ev = {.packet = pi ? pi->packet : 0};
-    td_tls_gap(&c->tls, dir ^ c->swapped, missing, &ev);
+    td_tls_gap(c->tls, dir ^ c->swapped, missing, &ev);
+    account(c, pi);
 }
 
 static void fe_end_event(struct td_flow *f, int dir, int kind,
@@ -269,10 +435,12 @@ static void fe_datagram(void *ctx, struct td_flow *f, int dir,
     }
     if (what && fe->doc) {
         char a[TD_ENDPOINT_STRLEN], b[TD_ENDPOINT_STRLEN];
-        td_doc_warn(fe->doc, "%s flow %s -> %s (from packet %llu) is not "
-                    "decoded", what, td_endpoint_str(td_flow_client(f), a),
-                    td_endpoint_str(td_flow_server(f), b),
-                    (unsigned long long)td_flow_first_packet(f));
+        td_doc_warn(fe->doc, "%s: packet %llu: %s flow %s -> %s is not "
+                    "decoded (tlsdiag reads TLS over TCP); open it in "
+                    "Wireshark", fe->input ? fe->input : fe->doc->input_name,
+                    (unsigned long long)td_flow_first_packet(f), what,
+                    td_endpoint_str(td_flow_client(f), a),
+                    td_endpoint_str(td_flow_server(f), b));
     }
     /* Mark the flow as seen so it is reported once. */
     struct conn *c = conn_of(ctx, f);
@@ -290,10 +458,34 @@ static void fe_close(void *ctx, struct td_flow *f, const struct td_pktinfo *pi)
     if (!c)
         return;
     if (c->state == CONN_TLS) {
-        td_tls_end(&c->tls);
-        c->hs = c->tls.hs;
-        emit(c);
-        td_tls_free(&c->tls);
+        td_tls_end(c->tls);
+        c->hs = c->tls->hs;
+        if (td_flow_evicted(f)) {
+            struct td_pcapfe *fe = c->fe;
+            if (fe->st.flows_closed_early == 0 && fe->doc)
+                td_doc_warn(fe->doc, "%s: packet %llu: more than %u "
+                            "connections are open at once; from here on "
+                            "the least recently active one is closed early "
+                            "and its later packets are not decoded (the "
+                            "count is in the summary); to see them whole, "
+                            "read fewer connections at once (-f 'host "
+                            "ADDR')", fe->input ? fe->input
+                                                : fe->doc->input_name,
+                            (unsigned long long)(pi ? pi->packet : 0),
+                            TD_FLOW_DEF_MAX_FLOWS);
+            fe->st.flows_closed_early++;
+            if (c->hs)
+                td_hs_warn(c->hs, "decoded only up to packet %llu: the "
+                           "connection was still open when the flow table "
+                           "was full; the least recently active one is "
+                           "closed early",
+                           (unsigned long long)c->last_packet);
+        }
+        emit(c, true);
+        td_tls_free(c->tls);
+        free(c->tls);
+        list_unlink(c->fe, c);
+        unaccount(c);
     }
     td_flow_set_user(f, NULL);
     free(c);

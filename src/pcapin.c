@@ -252,6 +252,25 @@ const uint8_t *td_link_to_ip(int dlt, const uint8_t *p, size_t n,
     }
 }
 
+bool td_link_supported(int dlt)
+{
+    /* The link types td_link_to_ip() reads. */
+    switch (dlt) {
+    case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_RAW:
+    case TD_LINKTYPE_RAW: case DLT_IPV4: case DLT_IPV6: case DLT_NULL:
+    case DLT_LOOP: case DLT_PPP: case DLT_PPP_SERIAL: case DLT_PPP_ETHER:
+    case DLT_C_HDLC:
+        return true;
+    default:
+        return false;
+    }
+}
+
+const char *td_link_name(int dlt)
+{
+    return pcap_datalink_val_to_name(dlt);
+}
+
 /* ---- the packet source ---- */
 
 struct td_ngif {
@@ -282,6 +301,9 @@ struct td_pcapsrc {
     bool live;
     volatile sig_atomic_t stop;
     uint64_t packets; /* packets read: the last one's number */
+    /* packets of a link type td_link_to_ip() does not read */
+    uint64_t unsup, unsup_first;
+    int unsup_dlt;
     uint64_t last_ts; /* the last time stamp (for blocks without one) */
     uint64_t size;
     char *iobuf;
@@ -445,7 +467,7 @@ struct td_pcapsrc *td_pcap_open_file(const char *path, char *errbuf,
 {
     FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!fp) {
-        set_err(errbuf, errlen, "%s: %s", path, strerror(errno));
+        set_err(errbuf, errlen, "%s", strerror(errno));
         return NULL;
     }
     /* A large stdio buffer: fewer read() calls for libpcap and for the
@@ -459,7 +481,7 @@ struct td_pcapsrc *td_pcap_open_file(const char *path, char *errbuf,
     char pe[PCAP_ERRBUF_SIZE] = "";
     struct td_pcapsrc *s = td_pcap_open_fp(fp, pe, sizeof(pe));
     if (!s) {
-        set_err(errbuf, errlen, "%s: %s", path, pe);
+        set_err(errbuf, errlen, "%s", pe);
         free(iobuf);
         return NULL;
     }
@@ -479,7 +501,7 @@ struct td_pcapsrc *td_pcap_open_live(const char *iface, char *errbuf,
     s->live = true;
     s->pc = pcap_create(iface, pe);
     if (!s->pc) {
-        set_err(errbuf, errlen, "%s: %s", iface, pe);
+        set_err(errbuf, errlen, "%s", pe);
         free(s);
         return NULL;
     }
@@ -491,8 +513,10 @@ struct td_pcapsrc *td_pcap_open_live(const char *iface, char *errbuf,
     if (rc < 0) {
         /* The message names what failed (permission, no such device). */
         const char *why = pcap_geterr(s->pc);
-        set_err(errbuf, errlen, "%s: %s%s%s", iface, pcap_statustostr(rc),
-                why && *why ? ": " : "", why ? why : "");
+        const char *status = pcap_statustostr(rc);
+        if (!why || !*why || strcmp(why, status) == 0)
+            why = "";
+        set_err(errbuf, errlen, "%s%s%s", status, *why ? ": " : "", why);
         td_pcap_close(s);
         return NULL;
     }
@@ -949,12 +973,24 @@ int td_pcap_run(struct td_pcapsrc *s, struct td_flowtab *t,
         n++;
         s->packets++;
         s->last_ts = r.ts_usec;
+        if (r.dlt >= 0 && !td_link_supported(r.dlt) && s->unsup++ == 0) {
+            s->unsup_first = s->packets;
+            s->unsup_dlt = r.dlt;
+        }
         if (s->bpf && (r.dlt < 0 || !filter_match(s, &r)))
             continue;
         struct td_pktinfo pi = {.packet = s->packets, .ts_usec = r.ts_usec};
         td_flowtab_frame(t, r.dlt, r.data, r.caplen, r.len, &pi);
     }
     return 0;
+}
+
+void td_pcap_unsupported(const struct td_pcapsrc *s, uint64_t *count,
+                         uint64_t *first, int *dlt)
+{
+    *count = s->unsup;
+    *first = s->unsup_first;
+    *dlt = s->unsup_dlt;
 }
 
 void td_pcap_stop(struct td_pcapsrc *s)

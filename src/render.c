@@ -36,6 +36,21 @@ void td_doc_free(struct td_doc *d)
     td_arena_free(&d->arena);
 }
 
+static void push_warning(struct td_doc *d, const char *text, bool from_hs)
+{
+    if (d->warnings.n >= 1000)
+        return;
+    char *s = td_arena_strndup(&d->arena, text, strlen(text));
+    uint8_t *flag = s ? TD_PUSH(&d->arena, d->warning_from_hs) : NULL;
+    const char **slot = flag ? TD_PUSH(&d->arena, d->warnings) : NULL;
+    if (slot) {
+        *slot = s;
+        *flag = from_hs;
+    } else if (flag) {
+        d->warning_from_hs.n--;
+    }
+}
+
 void td_doc_warn(struct td_doc *d, const char *fmt, ...)
 {
     char buf[600];
@@ -43,12 +58,33 @@ void td_doc_warn(struct td_doc *d, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    if (d->warnings.n >= 1000)
-        return;
-    char *s = td_arena_strndup(&d->arena, buf, strlen(buf));
-    const char **slot = s ? TD_PUSH(&d->arena, d->warnings) : NULL;
-    if (slot)
-        *slot = s;
+    push_warning(d, buf, false);
+}
+
+/* A handshake's warning in the document: the input and the handshake
+ * before its own place.  A byte offset in joined inputs (hello) is named
+ * by the input it falls in, counted from that input's start. */
+static void hs_warning(struct td_doc *d, const struct td_handshake *hs,
+                       const char *w)
+{
+    char buf[600];
+    const char *input = td_input_label(
+        hs->input ? hs->input
+                  : d->nparts == 1 ? d->parts[0].name : d->input_name);
+    uint64_t off;
+    size_t k = td_place_prefix(w, &off);
+    if (k && off != UINT64_MAX && d->nparts > 1) {
+        size_t i = 0;
+        while (i + 1 < d->nparts && d->parts[i + 1].start <= off)
+            i++;
+        snprintf(buf, sizeof(buf), "%s: handshake %u, byte offset %llu: %s",
+                 td_input_label(d->parts[i].name), hs->index,
+                 (unsigned long long)(off - d->parts[i].start), w + k);
+    } else {
+        snprintf(buf, sizeof(buf), "%s: handshake %u%s%s", input, hs->index,
+                 k ? ", " : ": ", w);
+    }
+    push_warning(d, buf, true);
 }
 
 int td_render_init(struct td_render *r, const struct td_render_opts *o)
@@ -70,7 +106,7 @@ void td_render_handshake(struct td_render *r, struct td_doc *d,
                          const struct td_handshake *hs)
 {
     for (size_t i = 0; i < hs->warnings.n; i++)
-        td_doc_warn(d, "handshake %u: %s", hs->index, hs->warnings.v[i]);
+        hs_warning(d, hs, hs->warnings.v[i]);
     r->vt->handshake(r, d, hs);
     d->handshakes++;
     if (hs->outcome == TD_OUTCOME_FAILED)

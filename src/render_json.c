@@ -488,18 +488,21 @@ static void json_handshake(struct td_render *r, struct td_doc *d,
         td_jw_kstr(w, "id", f->id);
         td_jw_kstr(w, "likelihood",
                    td_likelihood_name((enum td_likelihood)f->likelihood));
-        td_jw_kstr(w, "title", f->title);
-        td_jw_kstr(w, "explanation", f->explanation);
+        td_jw_kstr(w, "title", f->title ? f->title : "");
+        td_jw_kstr(w, "explanation", f->explanation ? f->explanation : "");
         td_jw_key(w, "evidence");
         td_jw_arr_begin(w);
         for (size_t k = 0; k < f->evidence.n; k++)
             evidence(w, &f->evidence.v[k]);
         td_jw_arr_end(w);
+        /* The contract's fix fields are strings: a step that does not
+         * depend on the mbedTLS version (a network cause, a server
+         * setting) leaves mbedtls_2 and mbedtls_3 empty. */
         td_jw_key(w, "fix");
         td_jw_obj_begin(w);
-        td_jw_kstr(w, "summary", f->fix_summary);
-        td_jw_kstr(w, "mbedtls_2", f->fix_mbedtls_2);
-        td_jw_kstr(w, "mbedtls_3", f->fix_mbedtls_3);
+        td_jw_kstr(w, "summary", f->fix_summary ? f->fix_summary : "");
+        td_jw_kstr(w, "mbedtls_2", f->fix_mbedtls_2 ? f->fix_mbedtls_2 : "");
+        td_jw_kstr(w, "mbedtls_3", f->fix_mbedtls_3 ? f->fix_mbedtls_3 : "");
         td_jw_obj_end(w);
         td_jw_obj_end(w);
     }
@@ -552,6 +555,9 @@ static void summary(struct td_jsonw *w, const struct td_doc *d)
         td_jw_kint(w, "dtls_flows", (int64_t)d->stats.dtls_flows);
         td_jw_kint(w, "quic_flows", (int64_t)d->stats.quic_flows);
         td_jw_kint(w, "gaps", (int64_t)d->stats.gaps);
+        td_jw_kint(w, "evicted_flows", (int64_t)d->stats.evicted_flows);
+        td_jw_kint(w, "evicted_handshakes",
+                   (int64_t)d->stats.evicted_handshakes);
     }
     td_jw_obj_end(w);
 }

@@ -761,6 +761,12 @@ static void capture_summary(const struct txt *t, struct td_doc *d)
     if (d->stats.gaps)
         out(t, "; %llu gaps in TCP streams",
             (unsigned long long)d->stats.gaps);
+    if (d->stats.evicted_flows)
+        out(t, "; %llu connections closed early (flow table full)",
+            (unsigned long long)d->stats.evicted_flows);
+    if (d->stats.evicted_handshakes)
+        out(t, "; %llu handshakes diagnosed before their connection ended "
+            "(memory cap)", (unsigned long long)d->stats.evicted_handshakes);
     out(t, ".\n");
     if (!d->peers.n)
         return;
@@ -789,7 +795,7 @@ static void text_end(struct td_render *r, struct td_doc *d)
      * (input-level) here. */
     bool head = false;
     for (size_t i = 0; i < d->warnings.n; i++) {
-        if (strncmp(d->warnings.v[i], "handshake ", 10) == 0)
+        if (i < d->warning_from_hs.n && d->warning_from_hs.v[i])
             continue;
         if (!head)
             out(&t, "%sWarnings%s\n", YELLOW(&t), RESET(&t));

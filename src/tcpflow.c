@@ -98,7 +98,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TD_FLOW_DEF_MAX_FLOWS 1000000u
 #define TD_FLOW_DEF_MAX_BUF (256u * 1024u)
 #define TD_FLOW_DEF_MAX_TOTAL (64u * 1024u * 1024u)
 #define TD_FLOW_DEF_IDLE (300ull * 1000000ull)
@@ -170,6 +169,7 @@ enum {
     F_UDP = 2,
     F_DEAD = 4,  /* closed by FIN/RST, kept a while to absorb stragglers */
     F_RESET = 8, /* one side sent a RST; the other may still deliver */
+    F_EVICTED = 16, /* being closed because the table is full */
 };
 
 struct td_flow {
@@ -298,6 +298,11 @@ static void dir_free(struct td_flowtab *t, struct td_flowdir *d)
     d->head = d->tail = NULL;
     d->buffered = 0;
     d->nsegs = 0;
+}
+
+bool td_flow_evicted(const struct td_flow *f)
+{
+    return (f->flags & F_EVICTED) != 0;
 }
 
 void td_flow_ignore(struct td_flow *f)
@@ -892,6 +897,7 @@ static struct td_flow *flow_new(struct td_flowtab *t,
             flow_close(t, t->reset.oldest, pi, false);
         } else if (t->live.oldest) {
             t->st.evicted++;
+            t->live.oldest->flags |= F_EVICTED;
             flow_close(t, t->live.oldest, pi, false);
         }
     }

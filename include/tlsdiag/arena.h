@@ -17,6 +17,7 @@ struct td_arena {
     struct td_arena_block *head;
     size_t used;   /* bytes handed out, all blocks */
     size_t cap;    /* maximum of used; 0 = default (64 MiB) */
+    size_t held;   /* bytes of the blocks themselves (memory accounting) */
 };
 
 void td_arena_init(struct td_arena *a, size_t cap);

@@ -88,6 +88,9 @@ void td_flow_swap_roles(struct td_flow *f);
 /* Stop delivering data for this flow (not TLS, or done): the flow layer
  * keeps only what it needs to recognise the flow's later packets. */
 void td_flow_ignore(struct td_flow *f);
+/* In the close callback: the flow is closed because the table was full
+ * (max_flows) and it was the least recently active, not because it ended. */
+bool td_flow_evicted(const struct td_flow *f);
 
 struct td_flow_limits {
     size_t max_flows;           /* live flows; oldest idle evicted beyond */
@@ -103,8 +106,14 @@ struct td_flow_stats {
     uint64_t peak_flows, peak_buffered;
 };
 
+/* 65,536 live flows by default: 16 MiB of flows and 512 KiB of buckets at
+ * most (a capture of a million half-open connections, or of random packets
+ * that are each a flow of their own, stays within it); the least recently
+ * active one is evicted beyond (stats.evicted). */
+#define TD_FLOW_DEF_MAX_FLOWS 65536u
+
 struct td_flowtab;
-/* limits may be NULL for defaults (1,000,000 flows, 256 KiB/direction,
+/* limits may be NULL for defaults (65,536 flows, 256 KiB/direction,
  * 64 MiB total, 5 minutes). */
 struct td_flowtab *td_flowtab_new(const struct td_flow_cb *cb, void *ctx,
                                   const struct td_flow_limits *limits);
@@ -124,7 +133,8 @@ void td_flowtab_stats(const struct td_flowtab *t, struct td_flow_stats *st);
 void td_flowtab_free(struct td_flowtab *t);
 
 /* The packet source: a file (pcap or pcapng, any mix of link types) or a
- * live interface.  errbuf gets libpcap's message on failure. */
+ * live interface.  errbuf gets why on failure (libpcap's message; the
+ * caller names the file or interface). */
 struct td_pcapsrc;
 struct td_pcapsrc *td_pcap_open_file(const char *path, char *errbuf,
                                      size_t errlen);
@@ -144,6 +154,10 @@ int td_pcap_set_filter(struct td_pcapsrc *s, const char *bpf, char *errbuf,
 int td_pcap_run(struct td_pcapsrc *s, struct td_flowtab *t,
                 uint64_t max_packets, char *errbuf, size_t errlen);
 void td_pcap_stop(struct td_pcapsrc *s);      /* from a signal handler */
+/* Packets read of link types td_link_to_ip() does not read: how many, the
+ * first one's number and its link type (DLT). */
+void td_pcap_unsupported(const struct td_pcapsrc *s, uint64_t *count,
+                         uint64_t *first, int *dlt);
 /* Bytes read so far and the file size (0 live), for a progress line. */
 void td_pcap_progress(const struct td_pcapsrc *s, uint64_t *done,
                       uint64_t *total);
@@ -153,5 +167,9 @@ void td_pcap_close(struct td_pcapsrc *s);
  * one frame of the given DLT, or NULL. */
 const uint8_t *td_link_to_ip(int dlt, const uint8_t *p, size_t n,
                              size_t *iplen);
+/* Is dlt a link type td_link_to_ip() reads? */
+bool td_link_supported(int dlt);
+/* libpcap's name of a link type ("EN10MB", "PPP"), or NULL. */
+const char *td_link_name(int dlt);
 
 #endif

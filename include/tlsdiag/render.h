@@ -31,6 +31,13 @@ struct td_doc_cause {
     unsigned count;
 };
 
+/* One of several inputs joined into one byte stream (hello): where it
+ * starts in the stream. */
+struct td_doc_part {
+    const char *name;
+    uint64_t start;
+};
+
 /* The document around the handshakes (CONTRACT.md "Document"). */
 struct td_doc {
     struct td_arena arena;
@@ -38,6 +45,12 @@ struct td_doc {
     const char *input_kind;     /* "hex", "mbedtls-log", "pcap", "live" */
     const char *input_name;     /* file name, "-" or host:port */
     td_strvec warnings;
+    td_u8vec warning_from_hs;   /* per warning: 1 when a handshake's */
+    /* hello: the inputs in the order they were joined; a byte offset in
+     * a handshake warning is named by the input it falls in.  Not
+     * owned. */
+    const struct td_doc_part *parts;
+    size_t nparts;
     unsigned handshakes;        /* rendered so far */
     unsigned failed;            /* of which outcome failed */
     /* The first finding of each failed handshake, counted by id, for the
@@ -50,6 +63,9 @@ struct td_doc {
     /* what the front end counted (captures) */
     struct {
         uint64_t packets, flows, tls_flows, dtls_flows, quic_flows, gaps;
+        /* connections closed before their end by a memory cap: the flow
+         * table was full; open handshakes held too much */
+        uint64_t evicted_flows, evicted_handshakes;
     } stats;
 };
 
@@ -58,6 +74,8 @@ void td_doc_init(struct td_doc *d, const char *command, const char *kind,
 void td_doc_free(struct td_doc *d);
 /* The input's name: names[0..n) joined by spaces. */
 void td_doc_set_inputs(struct td_doc *d, char *const *names, int n);
+/* A warning about the input.  Write it "<input>: <place>: <what
+ * happened>; <what to do>" (td_input_label() names the input). */
 void td_doc_warn(struct td_doc *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -89,7 +107,9 @@ struct td_render {
 /* Set up the text or JSON renderer; 0 or TD_ERR_NOMEM. */
 int td_render_init(struct td_render *r, const struct td_render_opts *o);
 void td_render_begin(struct td_render *r, struct td_doc *d);
-/* Render hs; its warnings are added to the document's. */
+/* Render hs; its warnings are added to the document's, each as "<input>:
+ * handshake N[, <place>]: <warning>" (the input: hs->input, else the
+ * document's). */
 void td_render_handshake(struct td_render *r, struct td_doc *d,
                          const struct td_handshake *hs);
 /* Finish; returns 0 or TD_ERR_IO. Frees renderer state. */
