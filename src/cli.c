@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 int td_cli_common_option(struct td_cli *cli, int c, const char *arg)
@@ -53,6 +54,27 @@ void td_cli_resolve_color(struct td_cli *cli)
     const char *term = getenv("TERM");
     cli->color = isatty(fileno(cli->out)) && !(term && strcmp(term, "dumb")
                                                == 0);
+}
+
+unsigned td_cli_width(const struct td_cli *cli)
+{
+    /* The terminal's width when printing to one (TIOCGWINSZ), else
+     * COLUMNS, else 80; kept within what the layout can use. */
+    unsigned w = 0;
+    struct winsize ws;
+    if (isatty(fileno(cli->out)) &&
+        ioctl(fileno(cli->out), TIOCGWINSZ, &ws) == 0)
+        w = ws.ws_col;
+    if (!w) {
+        const char *c = getenv("COLUMNS");
+        char *end;
+        unsigned long v = c && *c ? strtoul(c, &end, 10) : 0;
+        if (c && *c && !*end && v <= 1000)
+            w = (unsigned)v;
+    }
+    if (!w)
+        w = 80;
+    return w < 60 ? 60 : w > 200 ? 200 : w;
 }
 
 void td_cli_reset_getopt(void)

@@ -42,6 +42,9 @@ int td_cli_common_option(struct td_cli *cli, int c, const char *arg);
 
 /* Decide cli->color from color_mode, NO_COLOR and whether out is a TTY. */
 void td_cli_resolve_color(struct td_cli *cli);
+/* Columns for text output: the terminal's, else $COLUMNS, else 80
+ * (between 60 and 200). */
+unsigned td_cli_width(const struct td_cli *cli);
 
 struct td_handshake;
 /* Number a finished handshake and run the rule engine on it (log, pcap):

@@ -401,7 +401,7 @@ int td_cmd_hello(int argc, char **argv, struct td_cli *cli)
     struct td_render r;
     struct td_render_opts ro = {.out = cli->out, .json = cli->json,
                                 .pretty = true, .color = cli->color,
-                                .verbose = true, .width = 80};
+                                .verbose = true, .width = td_cli_width(cli)};
     td_render_init(&r, &ro);
     td_render_begin(&r, &doc);
 

@@ -191,7 +191,7 @@ int td_cmd_log(int argc, char **argv, struct td_cli *cli)
     struct td_render r;
     struct td_render_opts ro = {.out = cli->out, .json = cli->json,
                                 .pretty = true, .color = cli->color,
-                                .verbose = cli->verbose, .width = 80};
+                                .verbose = cli->verbose, .width = td_cli_width(cli)};
     td_render_init(&r, &ro);
     td_render_begin(&r, &doc);
     struct log_run run = {&r, &doc, files[0], 0, 0, ""};

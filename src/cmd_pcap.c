@@ -359,7 +359,7 @@ int td_cmd_pcap(int argc, char **argv, struct td_cli *cli)
     struct td_render_opts ro = {.out = cli->out, .json = cli->json,
                                 .jsonl = jsonl, .pretty = !jsonl,
                                 .color = cli->color,
-                                .verbose = cli->verbose, .width = 80};
+                                .verbose = cli->verbose, .width = td_cli_width(cli)};
     td_render_init(&r, &ro);
     td_render_begin(&r, &doc);
     run.r = &r;

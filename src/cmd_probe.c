@@ -356,7 +356,7 @@ int td_cmd_probe(int argc, char **argv, struct td_cli *cli)
                                 .pretty = true,
                                 .color = cli->color,
                                 .verbose = cli->verbose,
-                                .width = 80};
+                                .width = td_cli_width(cli)};
     td_render_init(&r, &ro);
     td_render_begin(&r, &doc);
     struct td_handshake *hs = subject(&run, device);

@@ -254,7 +254,7 @@ static int run(struct td_cli *cli, struct scan_args *a,
     }
     struct td_scan_match m;
     struct td_scan_view v = {.out = cli->out, .color = cli->color,
-                             .verbose = cli->verbose, .width = 80,
+                             .verbose = cli->verbose, .width = td_cli_width(cli),
                              .input_name = a->target, .device = device,
                              .from = a->from,
                              .from_index = device ? (int)device->index : -1};

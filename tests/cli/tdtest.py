@@ -56,7 +56,7 @@ class Run:
         self.skipped = 0
 
     def tlsdiag(self, *argv, stdin=None, env=None, timeout=60):
-        e = dict(os.environ, NO_COLOR="1")
+        e = dict(os.environ, NO_COLOR="1", COLUMNS="80")
         if env:
             e.update(env)
         p = subprocess.run([self.args.binary] + list(argv),
