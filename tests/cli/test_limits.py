@@ -15,7 +15,6 @@ inherits in the kernel's high-water mark; without it, os.wait4's ru_maxrss
 is used, an upper bound.  A binary built with AddressSanitizer (make asan)
 is checked for everything but the peak, which its shadow memory and
 quarantine make meaningless."""
-import json
 import os
 import random
 import re
@@ -26,7 +25,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench"))
-from tdtest import Run, eq, true  # noqa: E402
+from tdtest import Run, eq, loads, true  # noqa: E402
 import limits as L  # noqa: E402
 
 t = Run()
@@ -142,7 +141,7 @@ def half_open_syn():
     L.write_half_open(p, 200000)
     rc, out, err, rss = run("--json", "pcap", p)
     eq(rc, 3, "exit")
-    doc = json.loads(out)
+    doc = loads(out, "tlsdiag --json pcap syn.pcap")
     eq(doc["summary"]["evicted_flows"], 200000 - 65536, "evicted flows")
     true(any("closed early" in w and "65536" in w for w in doc["warnings"]),
          f"warnings: {doc['warnings']}")
@@ -185,7 +184,8 @@ def ext_hellos():
                                 ("pcap", c, 1), ("log", g, 1)):
             rc, out, err, rss = run("--json", cmd, f)
             eq(rc, want_rc, f"{shape} {cmd} {f}: exit ({err})")
-            hs = json.loads(out)["handshakes"][0]["client_hello"]
+            hs = loads(out, f"tlsdiag --json {cmd} {f}")["handshakes"][0][
+                "client_hello"]
             true(hs and hs["complete"], f"{shape} {cmd}: complete hello")
             eq(len(hs["extensions"]), count, f"{shape} {cmd}: extensions")
             eq(sum(4 + e["length"] for e in hs["extensions"]), 65535,
@@ -206,7 +206,7 @@ def chain():
         for cmd, f in (("hello", b), ("pcap", c), ("log", g)):
             rc, out, err, rss = run("--json", cmd, f)
             true(rc in (0, 1), f"{n} {cmd}: exit {rc} ({err})")
-            h = json.loads(out)["handshakes"][0]
+            h = loads(out, f"tlsdiag --json {cmd} {f}")["handshakes"][0]
             eq(len(h["certificates"]), 100, f"{n} {cmd}: certificates")
             true(all(c["parsed"] for c in h["certificates"]),
                  f"{n} {cmd}: every certificate parsed")
