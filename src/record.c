@@ -170,6 +170,10 @@ int td_decode_handshake_msg(struct td_handshake *hs, int dir,
      * 8446 4.4.2, 4.3.2); the ServerHello says which one follows. */
     bool tls13 = hs->sh && (hs->sh->selected_version == TD_TLS13
                             || (hs->sh->version & 0xff00) == 0x7f00);
+    /* Warnings while decoding name this message's place. */
+    struct td_evidence outer = hs->reading;
+    if (where)
+        hs->reading = *where;
     int rc = 0;
     switch (msg[0]) {
     case TD_HS_CLIENT_HELLO:
@@ -199,6 +203,7 @@ int td_decode_handshake_msg(struct td_handshake *hs, int dir,
     default:
         break;
     }
+    hs->reading = outer;
     return rc;
 }
 
@@ -281,10 +286,12 @@ static int handshake_bytes(struct td_tls_session *s, int dir, int bufdir,
             continue;
         want = 4 + hs_msg_len(d->hs);
         if (want - 4 > TD_TLS_MAX_HS_MSG) {
-            td_hs_warn(s->hs, "handshake message type %u announces %zu "
-                       "bytes (more than %u): not decoded, rest of the %s "
-                       "side ignored", d->hs[0], want - 4, TD_TLS_MAX_HS_MSG,
-                       dir == TD_DIR_SERVER ? "server" : "client");
+            td_hs_warn_at(s->hs, where, "handshake message type %u "
+                          "announces %zu bytes (more than %u): not decoded, "
+                          "rest of the %s side ignored; are these TLS "
+                          "bytes from the start of a record?", d->hs[0],
+                          want - 4, TD_TLS_MAX_HS_MSG,
+                          dir == TD_DIR_SERVER ? "server" : "client");
             d->stopped = true;
             d->hs_len = 0;
             return 0;
@@ -341,12 +348,15 @@ static void not_tls(struct td_tls_session *s, int dir, const uint8_t *p,
     bool ascii = n > 0 && p[0] >= 0x20 && p[0] < 0x7f;
     int edir = dir == TD_DIR_AUTO ? (s->last_dir == TD_DIR_CLIENT
                                      ? TD_DIR_SERVER : TD_DIR_CLIENT) : dir;
-    td_hs_warn(s->hs, "%s bytes at offset %llu are not a TLS record%s: %s%s%s",
-               edir == TD_DIR_SERVER ? "server" : "client",
-               (unsigned long long)d->consumed,
-               ascii ? " (plain text: wrong port, a proxy, or a "
-                       "protocol before TLS?)" : "",
-               ascii ? "\"" : "", q, ascii ? "\"" : "");
+    td_hs_warn_at(s->hs, where,
+                  "%s bytes are not a TLS record%s: %s%s%s; %s",
+                  edir == TD_DIR_SERVER ? "server" : "client",
+                  ascii ? " (plain text)" : "", ascii ? "\"" : "", q,
+                  ascii ? "\"" : "",
+                  ascii ? "check the port (is it a TLS port?) and for a "
+                          "proxy or a protocol spoken before TLS"
+                        : "check that the bytes start at a TLS record "
+                          "(16 03 0x ...)");
     struct td_event *e = td_hs_event(s->hs, TD_EV_NOT_TLS, edir, where);
     if (e)
         e->length = (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n);
@@ -378,7 +388,8 @@ static int on_alert(struct td_tls_session *s, int dir, const uint8_t *p,
     else if (n == 2 && (p[0] == 1 || p[0] == 2))
         encrypted = false;
     else if (n != 2 && !encrypted)
-        td_hs_warn(hs, "alert record of %zu bytes (expected 2)", n);
+        td_hs_warn_at(hs, where, "alert record of %zu bytes (expected 2)",
+                      n);
     if (!encrypted && n % 2 == 1)
         encrypted = n > 2;
     size_t count = encrypted ? 1 : n / 2;
@@ -439,12 +450,12 @@ static int on_record(struct td_tls_session *s, int dir, int bufdir,
     uint16_t ver = (uint16_t)(rec[1] << 8 | rec[2]);
     d->records++;
     if (blen > REC_LIMIT_SPEC)
-        td_hs_warn(s->hs, "record of %zu bytes exceeds the TLS maximum of "
-                   "%u", blen, REC_LIMIT_SPEC);
+        td_hs_warn_at(s->hs, where, "record of %zu bytes exceeds the TLS "
+                      "maximum of %u", blen, REC_LIMIT_SPEC);
     switch (type) {
     case TD_CT_HANDSHAKE:
         if (blen == 0) {
-            td_hs_warn(s->hs, "empty handshake record");
+            td_hs_warn_at(s->hs, where, "empty handshake record");
             return 0;
         }
         if (!d->encrypted && d->compat_guess && !s->hs->sh
@@ -509,8 +520,9 @@ static int on_record(struct td_tls_session *s, int dir, int bufdir,
         return 0;
     }
     default:
-        td_hs_warn(s->hs, "record of content type %u (%s) ignored", type,
-                   type == TD_CT_HEARTBEAT ? "heartbeat" : "unknown");
+        td_hs_warn_at(s->hs, where, "record of content type %u (%s) "
+                      "ignored", type,
+                      type == TD_CT_HEARTBEAT ? "heartbeat" : "unknown");
         return 0;
     }
 }
@@ -547,7 +559,11 @@ static int on_sslv2(struct td_tls_session *s, int dir, const uint8_t *rec,
         struct td_msgctx m = {hs, rec + 2, n - 2,
                               (size_t)s->d[dir == TD_DIR_AUTO ? 0 : dir]
                                   .rec_start + 2, 0, where};
-        return td_hs_sslv2_client_hello(&m);
+        struct td_evidence outer = hs->reading;
+        hs->reading = *where;
+        int rc = td_hs_sslv2_client_hello(&m);
+        hs->reading = outer;
+        return rc;
     }
     if (n > 2 && rec[2] == 4) {
         /* SSLv2 SERVER-HELLO: session_id_hit(1) cert_type(1) version(2) */
@@ -727,12 +743,50 @@ int td_tls_feed_handshake(struct td_tls_session *s, int dir,
                            &ev);
 }
 
-/* Decode what is buffered for direction i (a cut record or message) and
- * drop it, with a warning saying how much was missing. */
-static void flush_dir(struct td_tls_session *s, int i, const char *why)
+/* Why bytes are missing and what to do, by the kind of input the place
+ * belongs to (a log line, a packet, pasted bytes) and by what is cut: a
+ * record (its bytes stop) or a message (no later record has the rest). */
+enum cut { CUT_END, CUT_DUMP, CUT_GAP };
+
+static const char *cut_hint(const struct td_evidence *w, enum cut why,
+                            bool message)
 {
+    if (why == CUT_GAP)
+        return "the capture lost packets: capture with a larger buffer "
+               "(tcpdump -B 4096) and whole packets (-s 0)";
+    if (why == CUT_DUMP)
+        return "lines of the log are missing: save the whole console "
+               "output (to a file, with a console buffer large enough "
+               "that no line is dropped)";
+    if (w->line)
+        return message ? "no later record in the log has the rest (the "
+                         "handshake stopped there: see the findings)"
+                       : "the log ends inside it: give the whole log";
+    if (w->packet)
+        return message ? "no later packet has the rest (the connection or "
+                         "the capture ended first): capture until the "
+                         "handshake is over"
+                       : "the capture ends inside it: capture until the "
+                         "handshake is over";
+    return message ? "give the records that carry the rest of it"
+                   : "the input ends inside it: give all of its bytes";
+}
+
+/* Decode what is buffered for direction i (a cut record or message) and
+ * drop it, with a warning saying how much was missing and why. */
+static void flush_dir(struct td_tls_session *s, int i, enum cut cut)
+{
+    static const char *const whys[] = {
+        "", " (the log shows only the first bytes)", " by the gap"};
+    const char *why = whys[cut];
     struct td_tls_dir *d = &s->d[i];
     const char *side = i == TD_DIR_SERVER ? "server" : "client";
+    /* Pasted bytes share one buffer: a handshake record's message type
+     * tells the side. */
+    if (d->rec_len > REC_HDR && d->rec[0] == TD_CT_HANDSHAKE
+        && !d->encrypted)
+        side = dir_of_hs_type(d->rec[REC_HDR], i) == TD_DIR_SERVER
+                   ? "server" : "client";
     if (d->rec_len > 0) {
         size_t total = d->rec_len;
         if (d->rec[0] & 0x80 && d->rec_len >= 2)
@@ -741,11 +795,12 @@ static void flush_dir(struct td_tls_session *s, int i, const char *why)
             total = REC_HDR + ((size_t)d->rec[3] << 8 | d->rec[4]);
         if (total < REC_HDR)
             total = REC_HDR;
-        td_hs_warn(s->hs, "%s%srecord at offset %llu is cut short%s: %zu of "
-                   "%zu bytes present (%zu missing)",
-                   s->bare ? "" : side, s->bare ? "" : " ",
-                   (unsigned long long)d->rec_start, why, d->rec_len, total,
-                   total - d->rec_len);
+        td_hs_warn_at(s->hs, &d->rec_where,
+                      "%s%srecord is cut short%s: %zu of %zu bytes present "
+                      "(%zu missing); %s",
+                      s->bare ? "" : side, s->bare ? "" : " ", why,
+                      d->rec_len, total, total - d->rec_len,
+                      cut_hint(&d->rec_where, cut, false));
         /* Decode what is there of a handshake record: a cut ClientHello
          * still shows its first fields. */
         if (d->rec_len >= REC_HDR + 4 && d->rec[0] == TD_CT_HANDSHAKE
@@ -768,10 +823,13 @@ static void flush_dir(struct td_tls_session *s, int i, const char *why)
     if (d->hs_len > 0) {
         size_t want = d->hs_len >= 4 ? 4 + hs_msg_len(d->hs) : 4;
         char tname[TD_REG_NAMEBUF];
-        td_hs_warn(s->hs, "%s handshake message %s is cut short%s: %zu of "
-                   "%zu bytes present", side,
-                   td_reg_name(TD_REG_HS_TYPE, d->hs[0], tname), why,
-                   d->hs_len, want);
+        td_hs_warn_at(s->hs, &d->rec_where,
+                      "%s handshake message %s is cut short%s: %zu of %zu "
+                      "bytes present; %s",
+                      dir_of_hs_type(d->hs[0], i) == TD_DIR_SERVER
+                          ? "server" : "client",
+                      td_reg_name(TD_REG_HS_TYPE, d->hs[0], tname), why,
+                      d->hs_len, want, cut_hint(&d->rec_where, cut, true));
         if (d->hs_len >= 4)
             td_decode_handshake_msg(s->hs, i, d->hs, d->hs_len, 0,
                                     &d->rec_where);
@@ -787,10 +845,10 @@ int td_tls_feed_record(struct td_tls_session *s, int dir, const uint8_t *p,
     /* A record is whole by definition: anything left over from an earlier
      * record of this direction was cut. */
     if (s->d[bufdir].rec_len)
-        flush_dir(s, bufdir, "");
+        flush_dir(s, bufdir, CUT_END);
     int rc = td_tls_feed(s, dir, p, n, where);
     if (rc == 0 && n < full_len && s->d[bufdir].rec_len)
-        flush_dir(s, bufdir, " (the log shows only the first bytes)");
+        flush_dir(s, bufdir, CUT_DUMP);
     return rc;
 }
 
@@ -799,14 +857,15 @@ int td_tls_gap(struct td_tls_session *s, int dir, uint64_t missing,
 {
     int bufdir = dir == TD_DIR_AUTO ? 0 : dir;
     struct td_tls_dir *d = &s->d[bufdir];
-    (void)where;
     if (d->stopped)
         return 0;
-    td_hs_warn(s->hs, "%llu bytes of the %s side are missing from the "
-               "capture after offset %llu",
-               (unsigned long long)missing,
-               bufdir == TD_DIR_SERVER ? "server" : "client",
-               (unsigned long long)d->consumed);
+    td_hs_warn_at(s->hs, where, "%llu bytes of the %s side are missing "
+                  "from the capture (after byte %llu of its stream); %s",
+                  (unsigned long long)missing,
+                  bufdir == TD_DIR_SERVER ? "server" : "client",
+                  (unsigned long long)d->consumed,
+                  cut_hint(where ? where : &(struct td_evidence){0},
+                           CUT_GAP, false));
     /* When the cut record's header was read, its end is known: the bytes
      * after the hole up to there are the rest of that record. */
     uint64_t rest = 0;
@@ -821,7 +880,7 @@ int td_tls_gap(struct td_tls_session *s, int dir, uint64_t missing,
     } else if (d->rec_len == 0 && missing == 0) {
         known = true;
     }
-    flush_dir(s, bufdir, " by the gap");
+    flush_dir(s, bufdir, CUT_GAP);
     d->consumed += missing;
     d->skip = known ? rest : 0;
     d->resync = !known;
@@ -839,6 +898,6 @@ void td_tls_midstream(struct td_tls_session *s)
 
 void td_tls_end(struct td_tls_session *s)
 {
-    flush_dir(s, TD_DIR_CLIENT, "");
-    flush_dir(s, TD_DIR_SERVER, "");
+    flush_dir(s, TD_DIR_CLIENT, CUT_END);
+    flush_dir(s, TD_DIR_SERVER, CUT_END);
 }

@@ -216,11 +216,12 @@ def excuse_cut_certificate(warnings, side):
     """tlsdiag reports a Certificate message that a hole in the stream or
     the end of the capture cut (its warnings say so); tshark does not
     dissect a message whose record is incomplete, so the truth has none."""
+    # A warning starts with its place ("packet 12: ").
     cut_cert = any(
-        re.match(r"Certificate: list announces \d+ bytes, \d+ present", w)
+        re.search(r"Certificate: list announces \d+ bytes, \d+ present", w)
         for w in warnings)
-    cut_rec = any(re.match(side + r"\s+record at offset \d+ is cut short",
-                           w) for w in warnings)
+    cut_rec = any(re.search(r"(^|: )" + side + r" record is cut short", w)
+                  for w in warnings)
     if cut_cert and cut_rec:
         return ("tlsdiag decodes a Certificate message whose record is cut "
                 "(by a lost segment or the end of the capture); tshark does "
