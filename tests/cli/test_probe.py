@@ -297,7 +297,8 @@ class Hostile(threading.Thread):
                           b"\r\n\r\n")
                 c.close()
             elif self.mode == "garbage":
-                c.sendall(os.urandom(300))
+                # not a record header: no content type, no SSLv2 length bit
+                c.sendall(b"G" + os.urandom(299))
                 c.close()
             elif self.mode == "flight":
                 # a real server flight recorded earlier: its signature is
