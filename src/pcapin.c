@@ -122,8 +122,6 @@ static const uint8_t *link_pppoe(struct td_cur *c, size_t *iplen)
     return link_ppp_proto(&sub, iplen);
 }
 
-static const uint8_t *link_ethernet(struct td_cur *c, size_t *iplen);
-
 /* From an Ethernet type on: tags, PPPoE, MPLS, down to IP. */
 static const uint8_t *link_ethertype(struct td_cur *c, uint16_t type,
                                      size_t *iplen)
@@ -158,9 +156,12 @@ static const uint8_t *link_ethertype(struct td_cur *c, uint16_t type,
                 return NULL;
             if ((v >> 4) == 4 || (v >> 4) == 6)
                 return link_ip(c, 0, iplen);
-            if (v >> 4 == 0 && td_cur_skip(c, 4)) /* RFC 4385 control word */
-                return link_ethernet(c, iplen);
-            return NULL;
+            /* RFC 4385 control word, then an Ethernet frame whose type
+             * this loop reads: nestings count against the same limit. */
+            if (v >> 4 != 0 || !td_cur_skip(c, 4) || !td_cur_bytes(c, 14, &h))
+                return NULL;
+            type = (uint16_t)(h[12] << 8 | h[13]);
+            continue;
         default:
             break;
         }
