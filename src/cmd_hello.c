@@ -129,8 +129,9 @@ static void say_not_tls(const char *what, const uint8_t *p, size_t n,
  * apart from whitespace. */
 static bool is_binary(const uint8_t *p, size_t n)
 {
-    size_t lim = n < 4096 ? n : 4096;
-    for (size_t i = 0; i < lim; i++) {
+    if (n > 4096)
+        n = 4096; /* the first 4 KiB tell */
+    for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
         if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t'
                        && c != '\f' && c != '\v'))

@@ -36,8 +36,12 @@ static void on_sigint(int sig)
 {
     (void)sig;
     interrupted = 1;
-    if (live_src)
+    if (live_src) {
+        /* It sets a volatile sig_atomic_t and calls pcap_breakloop(),
+         * which libpcap documents as safe in a signal handler.
+         * NOLINTNEXTLINE(bugprone-signal-handler,cert-sig30-c) */
         td_pcap_stop(live_src);
+    }
 }
 
 static void help(FILE *f)

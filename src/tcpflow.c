@@ -744,6 +744,7 @@ static void maybe_grow(struct td_flowtab *t)
     if (t->nflows + t->ndead < t->nbucket || t->nbucket >= t->max_bucket)
         return;
     size_t nb = t->nbucket * 2;
+    /* An array of pointers.  NOLINTNEXTLINE(bugprone-sizeof-expression) */
     struct td_flow **b = calloc(nb, sizeof(*b));
     if (!b)
         return; /* longer chains, still correct */
@@ -796,6 +797,7 @@ struct td_flowtab *td_flowtab_new(const struct td_flow_cb *cb, void *ctx,
     while (t->max_bucket < t->lim.max_flows && t->max_bucket < (1u << 30))
         t->max_bucket *= 2;
     t->nbucket = TD_FLOW_MIN_BUCKETS;
+    /* An array of pointers.  NOLINTNEXTLINE(bugprone-sizeof-expression) */
     t->bucket = calloc(t->nbucket, sizeof(*t->bucket));
     if (!t->bucket) {
         free(t);
@@ -876,6 +878,9 @@ static struct td_flow *flow_find(struct td_flowtab *t,
 {
     struct td_flow *f = t->bucket[h & (t->nbucket - 1)];
     for (; f; f = f->hnext) {
+        /* Keys are zeroed before they are filled (flow_packet), padding
+         * included, so their bytes compare.
+         * NOLINTNEXTLINE(*-suspicious-memory-comparison,cert-*) */
         if (f->hash == h && memcmp(f->ep, ep, sizeof(f->ep)) == 0
             && flow_proto(f) == proto)
             return f;
@@ -1177,7 +1182,9 @@ static void parse_ip(struct td_flowtab *t, const uint8_t *p, size_t n,
                      size_t cut, int depth, const struct td_pktinfo *pi);
 
 /* The transport header after IP: TCP, UDP or a tunnelled IP packet.
- * `first_frag_only`: the payload is the first fragment (UDP skipped). */
+ * `first_frag_only`: the payload is the first fragment (UDP skipped).
+ * A tunnel recurses through parse_ip() at most TD_IP_MAX_DEPTH deep.
+ * NOLINTNEXTLINE(misc-no-recursion) */
 static void parse_l4(struct td_flowtab *t, struct td_cur *c, uint8_t proto,
                      size_t len, size_t cut, struct td_pkt *k, int depth,
                      bool first_frag_only, const struct td_pktinfo *pi)
@@ -1236,7 +1243,8 @@ static void ip_body(struct td_flowtab *t, struct td_cur *c, size_t *len,
 
 /* IPv4 header (RFC 791 3.1):
  *   ver/ihl(1) tos(1) total length(2) id(2) flags/frag offset(2)
- *   ttl(1) protocol(1) checksum(2) src(4) dst(4) options[(ihl - 5) * 4] */
+ *   ttl(1) protocol(1) checksum(2) src(4) dst(4) options[(ihl - 5) * 4]
+ * Bounded recursion (parse_l4).  NOLINTNEXTLINE(misc-no-recursion) */
 static void parse_ipv4(struct td_flowtab *t, struct td_cur *c, size_t cut,
                        int depth, const struct td_pktinfo *pi)
 {
@@ -1286,7 +1294,8 @@ static void parse_ipv4(struct td_flowtab *t, struct td_cur *c, size_t cut,
 /* IPv6 header (RFC 8200 3):
  *   ver/class/flow(4) payload length(2) next header(1) hop limit(1)
  *   src(16) dst(16)
- * then extension headers (RFC 8200 4): next header(1) length(1) ... */
+ * then extension headers (RFC 8200 4): next header(1) length(1) ...
+ * Bounded recursion (parse_l4).  NOLINTNEXTLINE(misc-no-recursion) */
 static void parse_ipv6(struct td_flowtab *t, struct td_cur *c, size_t cut,
                        int depth, const struct td_pktinfo *pi)
 {
@@ -1375,6 +1384,7 @@ static void parse_ipv6(struct td_flowtab *t, struct td_cur *c, size_t cut,
     t->st.non_tcp_udp++; /* too many extension headers */
 }
 
+/* Bounded recursion (parse_l4).  NOLINTNEXTLINE(misc-no-recursion) */
 static void parse_ip(struct td_flowtab *t, const uint8_t *p, size_t n,
                      size_t cut, int depth, const struct td_pktinfo *pi)
 {
