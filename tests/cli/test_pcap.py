@@ -324,12 +324,18 @@ def live():
                             "-f", f"tcp port {port}", "-c", "1"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        time.sleep(1.0)
-        subprocess.run(["timeout", "10", "openssl", "s_client", "-connect",
-                        f"127.0.0.1:{port}", "-servername", "localhost",
-                        "-tls1_2"], input=b"Q\n",
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        out, err = cap.communicate(timeout=20)
+        # the capture starts at a moment the test cannot see (later
+        # under valgrind): connect once a second until it has seen one
+        # handshake and left (-c 1), for at most 30 seconds
+        deadline = time.monotonic() + 30
+        while cap.poll() is None and time.monotonic() < deadline:
+            time.sleep(1.0)
+            subprocess.run(["timeout", "10", "openssl", "s_client",
+                            "-connect", f"127.0.0.1:{port}", "-servername",
+                            "localhost", "-tls1_2"], input=b"Q\n",
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        out, err = cap.communicate(timeout=10)
     finally:
         for p in (cap, server):
             if p.poll() is None:
