@@ -28,6 +28,8 @@ enum {
 /* Packets per td_pcap_run call: between calls the progress line is drawn
  * and Ctrl-C is noticed. */
 #define BATCH 100000
+/* pcap text without -v or --failed: handshakes listed before counting */
+#define PCAP_LIST_MAX 30
 
 static volatile sig_atomic_t interrupted;
 static struct td_pcapsrc *live_src;
@@ -64,7 +66,10 @@ static void help(FILE *f)
           "  -i IFACE          capture live on IFACE (needs root); Ctrl-C "
           "stops\n"
           "  -c N              stop after N handshakes (live)\n"
-          "  -v, --verbose     the exchange, every field and the findings\n"
+          "  -v, --verbose     the exchange, every field and the findings of "
+          "each\n"
+          "                    handshake (without: one line per handshake, "
+          "the first 30)\n"
           "  --json            the JSON document\n"
           "  --jsonl           one JSON handshake per line, as each ends\n"
           "  --color=WHEN      auto, always or never\n"
@@ -363,7 +368,9 @@ int td_cmd_pcap(int argc, char **argv, struct td_cli *cli)
     struct td_render_opts ro = {.out = cli->out, .json = cli->json,
                                 .jsonl = jsonl, .pretty = !jsonl,
                                 .color = cli->color,
-                                .verbose = cli->verbose, .width = td_cli_width(cli)};
+                                .verbose = cli->verbose, .width = td_cli_width(cli),
+                                .list_max = run.failed_only || iface ? 0
+                                            : PCAP_LIST_MAX};
     td_render_init(&r, &ro);
     td_render_begin(&r, &doc);
     run.r = &r;

@@ -35,7 +35,7 @@ static const struct command commands[] = {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "Usage: tlsdiag [--json] [--color=WHEN] COMMAND [OPTIONS] "
+            "Usage: tlsdiag [--json] [-v] [--color=WHEN] COMMAND [OPTIONS] "
             "[ARGS]\n"
             "       tlsdiag --version | --help | --json-schema\n"
             "\n"
@@ -47,6 +47,8 @@ static void usage(FILE *f)
     fprintf(f,
             "\nOptions for every command:\n"
             "  --json            print the JSON document (see README)\n"
+            "  -v, --verbose     more detail (log, pcap, probe, scan); also "
+            "after COMMAND\n"
             "  --color=WHEN      auto (default), always or never; NO_COLOR "
             "is honoured\n"
             "  -h, --help        help for tlsdiag or for COMMAND\n"
@@ -96,6 +98,8 @@ int main(int argc, char **argv)
             return TD_EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             cli.json = true;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            cli.verbose = true;
         } else if (strncmp(a, "--color=", 8) == 0
                    || strncmp(a, "--colour=", 9) == 0) {
             if (td_cli_common_option(&cli, TD_OPT_COLOR,

@@ -13,6 +13,7 @@
 #include "tlsdiag/registry.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,14 +120,21 @@ static void code_list(const struct txt *t, const char *label,
             td_reg_name(kind, v->v[i], nb));
 }
 
-static void ext_list(const struct txt *t, const td_extvec *v, bool server)
+/* from_text: a hello rebuilt from the log's text lines, whose extensions
+ * are known by name only (their contents, where logged, are in the fields
+ * printed before). */
+static void ext_list(const struct txt *t, const td_extvec *v, bool server,
+                     bool from_text)
 {
     char nb[TD_REG_NAMEBUF];
     char detail[1024];
     size_t total = 0;
     for (size_t i = 0; i < v->n; i++)
         total += 4u + v->v[i].len;
-    field(t, 2, "extensions", "%zu (%zu bytes)", v->n, total);
+    if (from_text)
+        field(t, 2, "extensions", "%zu (named in the log)", v->n);
+    else
+        field(t, 2, "extensions", "%zu (%zu bytes)", v->n, total);
     for (size_t i = 0; i < v->n; i++) {
         const struct td_ext *e = &v->v[i];
         char head[64];
@@ -134,8 +142,12 @@ static void ext_list(const struct txt *t, const td_extvec *v, bool server)
                           td_reg_name(TD_REG_EXT, e->type, nb), e->type);
         out(t, "%s%s%s%*s", CYAN(t), head, RESET(t),
             hl < 36 ? 36 - hl : 1, "");
-        td_ext_describe(e->type, e->data, e->len, server, detail,
-                        sizeof(detail));
+        if (from_text && !e->data)
+            snprintf(detail, sizeof(detail), "named in the log; its bytes "
+                     "were not logged");
+        else
+            td_ext_describe(e->type, e->data, e->len, server, detail,
+                            sizeof(detail));
         wrapped(t, 36, hl < 36 ? 36 : hl + 1, detail);
     }
 }
@@ -174,8 +186,24 @@ static void print_ch(const struct txt *t, const struct td_client_hello *ch,
                                               ch->compression.v[i], nb));
         field(t, 2, "compression", "%s", buf);
     }
+    if (ch->from_text) {
+        /* what the log's lines gave of the extensions' contents */
+        if (ch->sni)
+            field(t, 2, "server name", "\"%s\"", ch->sni);
+        if (ch->groups.n)
+            code_list(t, "supported groups", TD_REG_GROUP, &ch->groups);
+        if (ch->sigalgs.n)
+            code_list(t, "signature algs", TD_REG_SIGALG, &ch->sigalgs);
+        if (ch->versions.n)
+            code_list(t, "versions", TD_REG_VERSION, &ch->versions);
+        if (ch->max_fragment_length)
+            field(t, 2, "max fragment len", "code %u (%d bytes)",
+                  ch->max_fragment_length,
+                  ch->max_fragment_length <= 4
+                  ? 256 << ch->max_fragment_length : -1);
+    }
     if (ch->has_ext_block || ch->extensions.n)
-        ext_list(t, &ch->extensions, false);
+        ext_list(t, &ch->extensions, false, ch->from_text);
     else if (!ch->sslv2 && !ch->from_text)
         field(t, 2, "extensions", "none");
     if (ch->ja3[0])
@@ -210,7 +238,7 @@ static void print_sh(const struct txt *t, const struct td_server_hello *sh)
         field(t, 2, "cipher suite", "0x%04x %s", sh->cipher_suite,
               td_reg_name(TD_REG_SUITE, sh->cipher_suite, nb));
     if (sh->has_ext_block)
-        ext_list(t, &sh->extensions, true);
+        ext_list(t, &sh->extensions, true, sh->from_text);
 }
 
 static void print_certs(const struct txt *t, const td_certvec *v,
@@ -256,7 +284,7 @@ static void print_tls13_flight(const struct txt *t,
     char nb[TD_REG_NAMEBUF];
     if (hs->has_encrypted_extensions) {
         out(t, "%sEncryptedExtensions%s (decrypted)\n", BOLD(t), RESET(t));
-        ext_list(t, &hs->encrypted_extensions, true);
+        ext_list(t, &hs->encrypted_extensions, true, false);
     }
     if (hs->cert_verify_sigalg)
         out(t, "%sCertificateVerify%s signed with %s (0x%04x)\n", BOLD(t),
@@ -573,10 +601,96 @@ static void offer_summary(const struct txt *t, const struct td_handshake *hs)
             "at this debug level)%s\n", DIM(t), RESET(t));
 }
 
-static void print_findings(const struct txt *t, const struct td_handshake *hs)
+/* The length of s's first sentence: up to the first ". " that a letter,
+ * an opening quote or parenthesis follows, the dots of "e.g.", "i.e.",
+ * "etc." and "vs." excepted; or all of s. */
+static size_t first_sentence(const char *s)
+{
+    static const char *const abbrev[] = {"e.g", "i.e", "etc", "vs", "cf"};
+    for (const char *p = s; *p; p++) {
+        if (p[0] != '.' || p[1] != ' ')
+            continue;
+        char c = p[2];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '"'
+              || c == '('))
+            continue;
+        bool abbr = false;
+        for (size_t i = 0; i < sizeof(abbrev) / sizeof(abbrev[0]); i++) {
+            size_t n = strlen(abbrev[i]);
+            if ((size_t)(p - s) >= n && strncmp(p - n, abbrev[i], n) == 0
+                && (p - n == s || p[-(ptrdiff_t)n - 1] == ' '
+                    || p[-(ptrdiff_t)n - 1] == '('))
+                abbr = true;
+        }
+        if (!abbr)
+            return (size_t)(p - s) + 1;
+    }
+    return strlen(s);
+}
+
+/* What the text renderer keeps between handshakes: the previous
+ * handshake's findings, so that a paste of several identical attempts
+ * shows them once. */
+struct txt_state {
+    char *sig;          /* ids, titles and fixes of the last findings */
+    unsigned index;     /* the handshake they were printed with */
+    bool omitted;       /* something -v would show was left out */
+    unsigned listed;    /* pcap: handshakes listed one line each */
+    unsigned long long unlisted, unlisted_failed;   /* beyond list_max */
+};
+
+static char *findings_sig(const struct td_handshake *hs)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < hs->findings.n; i++) {
+        const struct td_finding *f = &hs->findings.v[i];
+        n += strlen(f->id) + 3;
+        n += f->title ? strlen(f->title) : 0;
+        n += f->fix_summary ? strlen(f->fix_summary) : 0;
+    }
+    char *sig = malloc(n), *p = sig;
+    if (!sig)
+        return NULL;
+    for (size_t i = 0; i < hs->findings.n; i++) {
+        const struct td_finding *f = &hs->findings.v[i];
+        p += sprintf(p, "%s\n%s\n%s\n", f->id, f->title ? f->title : "",
+                     f->fix_summary ? f->fix_summary : "");
+    }
+    *p = '\0';
+    return sig;
+}
+
+/* Findings.  By default each shows its title, why (in full for the first,
+ * the first sentence for the others), up to three pieces of evidence, the
+ * fix and the step for the mbedTLS version the log was written by (both
+ * when it is not known); findings below "likely" only the title, why and
+ * the fix; a later handshake with the same findings names the earlier
+ * one.  verbose (-v, and `hello`): the whole reasoning, all evidence, both
+ * versions. */
+static void print_findings(const struct txt *t, const struct td_handshake *hs,
+                           bool verbose, struct txt_state *st)
 {
     if (hs->findings.n == 0)
         return;
+    char *sig = st ? findings_sig(hs) : NULL;
+    if (!verbose && sig && st->sig && strcmp(sig, st->sig) == 0) {
+        out(t, "  %sFindings%s as for handshake %u:", BOLD(t), RESET(t),
+            st->index);
+        for (size_t i = 0; i < hs->findings.n; i++)
+            out(t, "%s %s", i ? "," : "", hs->findings.v[i].id);
+        out(t, "\n");
+        free(sig);
+        st->omitted = true;
+        return;
+    }
+    if (st) {
+        free(st->sig);
+        st->sig = sig;
+        st->index = hs->index;
+    }
+    bool v2 = verbose || hs->mbedtls_major != 3;
+    bool v3 = verbose || hs->mbedtls_major != 2;
+    size_t max_ev = verbose ? 6 : 3;
     out(t, "\n%sFindings%s (most likely first)\n", BOLD(t), RESET(t));
     for (size_t i = 0; i < hs->findings.n; i++) {
         const struct td_finding *f = &hs->findings.v[i];
@@ -584,11 +698,23 @@ static void print_findings(const struct txt *t, const struct td_handshake *hs)
         out(t, "%2zu. %s[%s]%s %s%s%s (%s)\n", i + 1, col,
             td_likelihood_name((enum td_likelihood)f->likelihood), RESET(t),
             BOLD(t), f->title ? f->title : f->id, RESET(t), f->id);
-        if (f->explanation) {
+        /* below the likely ones, without -v: the title, why in a
+         * sentence and the fix */
+        bool brief = !verbose && f->likelihood > TD_LIKELY;
+        /* a 3.6 step written as "the same as 2.28" needs the 2.28 one */
+        bool v2f = v2 || (f->fix_mbedtls_3
+                          && strncmp(f->fix_mbedtls_3, "The same", 8) == 0);
+        if (f->explanation && *f->explanation) {
+            size_t n = verbose || i == 0 ? strlen(f->explanation)
+                                         : first_sentence(f->explanation);
+            if (st && n < strlen(f->explanation))
+                st->omitted = true;
+            char *why = strndup(f->explanation, n);
             out(t, "    ");
-            wrapped(t, 4, 4, f->explanation);
+            wrapped(t, 4, 4, why ? why : f->explanation);
+            free(why);
         }
-        for (size_t k = 0; k < f->evidence.n && k < 6; k++) {
+        for (size_t k = 0; !brief && k < f->evidence.n && k < max_ev; k++) {
             const struct td_evidence *ev = &f->evidence.v[k];
             if (ev->line)
                 out(t, "    %sline %llu:%s %s\n", DIM(t),
@@ -601,15 +727,19 @@ static void print_findings(const struct txt *t, const struct td_handshake *hs)
             else if (ev->text)
                 out(t, "    %s- %s%s\n", DIM(t), ev->text, RESET(t));
         }
-        if (f->fix_summary) {
+        if (st && (f->evidence.n > (brief ? 0 : max_ev)
+                   || ((brief || !v2f) && f->fix_mbedtls_2 && *f->fix_mbedtls_2)
+                   || ((brief || !v3) && f->fix_mbedtls_3 && *f->fix_mbedtls_3)))
+            st->omitted = true;
+        if (f->fix_summary && *f->fix_summary) {
             out(t, "    %sfix:%s ", GREEN(t), RESET(t));
             wrapped(t, 9, 9, f->fix_summary);
         }
-        if (f->fix_mbedtls_2) {
+        if (!brief && v2f && f->fix_mbedtls_2 && *f->fix_mbedtls_2) {
             out(t, "    %s2.28:%s ", DIM(t), RESET(t));
             wrapped(t, 10, 10, f->fix_mbedtls_2);
         }
-        if (f->fix_mbedtls_3) {
+        if (!brief && v3 && f->fix_mbedtls_3 && *f->fix_mbedtls_3) {
             out(t, "    %s3.6:%s  ", DIM(t), RESET(t));
             wrapped(t, 10, 10, f->fix_mbedtls_3);
         }
@@ -618,8 +748,8 @@ static void print_findings(const struct txt *t, const struct td_handshake *hs)
 
 static void text_begin(struct td_render *r, struct td_doc *d)
 {
-    (void)r;
     (void)d;
+    r->state = calloc(1, sizeof(struct txt_state));
 }
 
 /* pcap: one line per handshake, for reading down a long capture. */
@@ -671,6 +801,14 @@ static void text_handshake(struct td_render *r, struct td_doc *d,
     struct txt t = {r->o.out, r->o.color, r->o.width};
     bool hello = d->command && strcmp(d->command, "hello") == 0;
     if (d->command && strcmp(d->command, "pcap") == 0 && !r->o.verbose) {
+        struct txt_state *st = r->state;
+        if (st && r->o.list_max && st->listed >= r->o.list_max) {
+            st->unlisted++;
+            st->unlisted_failed += hs->outcome == TD_OUTCOME_FAILED;
+            return;
+        }
+        if (st)
+            st->listed++;
         one_line(&t, hs);
         return;
     }
@@ -701,7 +839,7 @@ static void text_handshake(struct td_render *r, struct td_doc *d,
         out(&t, "%sExchange%s\n", BOLD(&t), RESET(&t));
         ladder(&t, hs);
     }
-    print_findings(&t, hs);
+    print_findings(&t, hs, hello || r->o.verbose, r->state);
     if (hs->warnings.n) {
         out(&t, "%sNot read%s\n", YELLOW(&t), RESET(&t));
         for (size_t i = 0; i < hs->warnings.n; i++) {
@@ -785,6 +923,16 @@ static void capture_summary(const struct txt *t, struct td_doc *d)
 static void text_end(struct td_render *r, struct td_doc *d)
 {
     struct txt t = {r->o.out, r->o.color, r->o.width};
+    struct txt_state *st = r->state;
+    if (st && st->unlisted) {
+        char buf[256];
+        snprintf(buf, sizeof(buf), "... %llu more handshake%s not listed "
+                 "(%llu failed): --failed lists every failed one, -v shows "
+                 "each in full, --jsonl gives one line per handshake",
+                 st->unlisted, st->unlisted == 1 ? "" : "s",
+                 st->unlisted_failed);
+        wrapped(&t, 4, 0, buf);
+    }
     if (d->command && strcmp(d->command, "pcap") == 0)
         capture_summary(&t, d);
     if (d->probe)
@@ -803,6 +951,18 @@ static void text_end(struct td_render *r, struct td_doc *d)
         out(&t, "  - ");
         wrapped(&t, 4, 4, d->warnings.v[i]);
     }
+    bool pcap = d->command && strcmp(d->command, "pcap") == 0;
+    if (!r->o.verbose && pcap && d->failed)
+        wrapped(&t, 1, 0, "(-v: each handshake's exchange, findings and "
+                "fixes)");
+    else if (!r->o.verbose && st && st->omitted)
+        wrapped(&t, 1, 0, "(-v: the reasoning and all evidence behind each "
+                "finding, the steps for mbedTLS 2.28 and 3.6, every field of "
+                "each message)");
+    if (st)
+        free(st->sig);
+    free(st);
+    r->state = NULL;
 }
 
 const struct td_renderer td_render_text = {

@@ -87,6 +87,9 @@ struct td_render_opts {
     bool color;         /* ANSI colour in text */
     bool verbose;       /* text: every field of every message */
     unsigned width;     /* terminal columns, 0 = 80 */
+    unsigned list_max;  /* text, pcap without -v: list at most this many
+                         * handshakes (one line each), count the rest;
+                         * 0 lists all */
 };
 
 struct td_render;

@@ -24,7 +24,7 @@ _tlsdiag()
         cword=$COMP_CWORD
     fi
     local commands="log pcap hello probe scan explain"
-    local global="--json --color= --help --version --json-schema"
+    local global="--json --verbose -v --color= --help --version --json-schema"
     local cmd="" i
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in

@@ -102,9 +102,9 @@ void td_rule_curve(struct td_dctx *x)
                   desc == 40 ? 80 : 45);
     td_dx_title(x, f, "The client offers only curves few servers accept: %s",
                 group_list(x));
-    td_dx_explain(x, f, "ECDHE suites need a curve both sides support. "
-                  "Servers today accept x25519, secp256r1 and secp384r1; "
-                  "the offer has none of them, and the server refused right "
+    td_dx_explain(x, f, "ECDHE suites need a curve both sides support, "
+                  "and the offer has none of the ones servers accept today "
+                  "(x25519, secp256r1, secp384r1). The server refused right "
                   "after the ClientHello.");
     td_dx_basis(x, f, "the offer lacks every curve servers commonly accept");
     td_dx_ev(x, f, &x->ch->where);

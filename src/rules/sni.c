@@ -128,10 +128,9 @@ static void sni_wrong(struct td_dctx *x)
     else
         td_dx_title(x, f, "The server may not serve the name \"%s\"",
                     ch->sni);
-    td_dx_explain(x, f, "The ClientHello asks for the name \"%s\" "
-                  "(server_name extension). A server that hosts several "
-                  "names uses it to choose its certificate, and refuses "
-                  "names it does not serve%s.%s",
+    td_dx_explain(x, f, "A server that hosts several names chooses its "
+                  "certificate by the SNI (here \"%s\") and refuses a name "
+                  "it does not serve%s.%s",
                   ch->sni,
                   desc == 112 ? " with unrecognized_name (112), as this one did"
                   : desc >= 0 ? td_dx_fmt(x, "; this one answered %s right "

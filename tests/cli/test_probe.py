@@ -558,7 +558,7 @@ r.check("probe: --from a missing file is exit 3",
         usage(["127.0.0.1:1", "--from", "/nonexistent.log"], 3,
               "No such file"))
 r.check("probe: --from a log without handshakes is exit 3",
-        usage(["127.0.0.1:1", "--from", r.src("README.md")], 3,
+        usage(["127.0.0.1:1", "--from", r.src("LICENSE")], 3,
               "no ClientHello"))
 
 peers.PROCS.stop_all()
