@@ -660,13 +660,12 @@ static char *findings_sig(const struct td_handshake *hs)
     return sig;
 }
 
-/* Findings.  By default each shows its title, why (in full for the first,
- * the first sentence for the others), up to three pieces of evidence, the
- * fix and the step for the mbedTLS version the log was written by (both
- * when it is not known); findings below "likely" only the title, why and
- * the fix; a later handshake with the same findings names the earlier
- * one.  verbose (-v, and `hello`): the whole reasoning, all evidence, both
- * versions. */
+/* Findings.  By default the first shows its title, its whole reasoning,
+ * up to three pieces of evidence, the fix and the step for the mbedTLS
+ * version the log was written by (both when it is not known); the others
+ * their title, the first sentence of why and the fix; a later handshake
+ * with the same findings names the earlier one.  verbose (-v, and
+ * `hello`): the whole reasoning, all evidence, both versions, for each. */
 static void print_findings(const struct txt *t, const struct td_handshake *hs,
                            bool verbose, struct txt_state *st)
 {
@@ -698,9 +697,9 @@ static void print_findings(const struct txt *t, const struct td_handshake *hs,
         out(t, "%2zu. %s[%s]%s %s%s%s (%s)\n", i + 1, col,
             td_likelihood_name((enum td_likelihood)f->likelihood), RESET(t),
             BOLD(t), f->title ? f->title : f->id, RESET(t), f->id);
-        /* below the likely ones, without -v: the title, why in a
-         * sentence and the fix */
-        bool brief = !verbose && f->likelihood > TD_LIKELY;
+        /* after the first, without -v: the title, why in a sentence and
+         * the fix */
+        bool brief = !verbose && i > 0;
         /* a 3.6 step written as "the same as 2.28" needs the 2.28 one */
         bool v2f = v2 || (f->fix_mbedtls_3
                           && strncmp(f->fix_mbedtls_3, "The same", 8) == 0);

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Text output fits the width: the terminal's (TIOCGWINSZ), else COLUMNS,
-else 80 columns; between 60 and 200."""
+else 80 columns; between 60 and 200.  And the height: without -v the
+verdict of each seed log fits one screen; -v (before or after the
+command) shows more."""
 import os
 import sys
 
@@ -36,6 +38,31 @@ def bounds():
     true(w <= 60, "COLUMNS=20 is taken as 60: a line of %d" % w)
 
 
+SCREEN = 55     # lines of a maximised 80-column terminal on a laptop
+
+
+def one_screen():
+    for name in ("stm32-google-sni.log", "mbedos-ecdsa-only-alert80.log",
+                 "stm32f427-rsa-alert80.log"):
+        log = r.shared(os.path.join("seed-logs", name))
+        if not log:
+            return "skip"
+        env = {"COLUMNS": "80"}
+        _, out, _ = r.tlsdiag("log", log, env=env)
+        n = len(out.splitlines())
+        true(n <= SCREEN, "%s: %d lines without -v" % (name, n))
+        true("(-v: " in out, "%s: the way to the details" % name)
+        _, after, _ = r.tlsdiag("log", "-v", log, env=env)
+        _, before, _ = r.tlsdiag("-v", "log", log, env=env)
+        true(after == before, "%s: -v before and after log" % name)
+        true(len(after.splitlines()) > n + 20,
+             "%s: -v adds the details (%d lines)" % (name,
+                                                     len(after.splitlines())))
+        true("2.28:" in after and "3.6:" in after,
+             "%s: -v gives both versions' steps" % name)
+
+
 r.check("text wraps at COLUMNS (60, 80, 160)", widths)
+r.check("the log verdict fits one screen; -v gives the rest", one_screen)
 r.check("a width below 60 is taken as 60", bounds)
 r.finish()
