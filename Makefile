@@ -19,7 +19,7 @@ PACKAGES = build-essential cmake pkg-config python3 python3-jsonschema clang \
            libclang-rt-14-dev \
            llvm libmbedtls-dev libpcap-dev libcmocka-dev openssl gnutls-bin \
            tcpdump tshark procps time sslscan testssl.sh \
-           clang-tidy cppcheck valgrind
+           clang-tidy cppcheck valgrind man-db
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 30
 # fuzz-long: FUZZ_SECONDS when given on the command line, else an hour

@@ -19,6 +19,13 @@ trap 'dpkg -r tlsdiag >/dev/null 2>&1 || true' EXIT
 out=$(/usr/bin/tlsdiag --json pcap captures/logs/sni-missing-alert80.pcap || true)
 echo "$out" | grep -q '"sni_missing"'
 man -w tlsdiag
+# the page renders: its sections, and an example per job
+page=$(MANWIDTH=80 man -P cat tlsdiag 2>/dev/null)
+for want in 'EXIT STATUS' 'EXAMPLES' 'tlsdiag log' 'tlsdiag pcap' \
+            'tlsdiag probe'; do
+    echo "$page" | grep -q "$want" || {
+        echo "deb-check: man tlsdiag lacks '$want'"; exit 1; }
+done
 test -f /usr/share/bash-completion/completions/tlsdiag
 bash -c '. /usr/share/bash-completion/completions/tlsdiag
          COMP_WORDS=(tlsdiag pr); COMP_CWORD=1; _tlsdiag
