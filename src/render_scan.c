@@ -241,7 +241,9 @@ static void jsni(struct td_jsonw *w, const struct td_scan_result *r)
                                                    "device"};
     td_jw_key(w, "sni");
     td_jw_arr_begin(w);
-    if (r->sni) {
+    /* the scan's own name: what the server did with it is known only when
+     * a handshake with it went through (default_version) */
+    if (r->sni && r->default_version) {
         td_jw_obj_begin(w);
         td_jw_kstr(w, "test", "scan_name");
         td_jw_kstr(w, "name", r->sni);
@@ -799,8 +801,10 @@ static void tsni(const struct txt *t, const struct td_scan_result *r)
         if (r->default_certs.n) {
             cert_brief(&r->default_certs, cb, sizeof(cb));
             out(t, "%s\n", cb);
-        } else {
+        } else if (r->default_version) {
             out(t, "accepted (the scan's name)\n");
+        } else {
+            out(t, "no handshake with it went through\n");
         }
     }
     for (int i = 0; i < TD_SCAN_NSNI; i++) {
