@@ -8,6 +8,8 @@ Modes:
   silent   accept, read the hello, say nothing (keeps the socket open)
   reset    accept, read the hello, reset the connection (SO_LINGER 0)
   http     accept, read, answer "HTTP/1.1 400 Bad Request", close
+  refuse   accept, read the hello, answer handshake_failure (40), close
+           (a server that serves none of the names or suites offered)
   tls12    a TLS 1.2 server that knows only the suites of --prefs: it picks
            by its own order (--order server) or the client's (client) and
            answers ServerHello + ServerHelloDone (RFC 5246 7.3; no
@@ -138,6 +140,9 @@ def serve(conn, args):
             conn.recv(65536)
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                             struct.pack("ii", 1, 0))
+        elif args.mode == "refuse":
+            conn.recv(65536)
+            conn.sendall(alert(40))
         elif args.mode == "http":
             conn.recv(65536)
             conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0"
@@ -154,7 +159,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--mode", required=True,
-                    choices=["silent", "reset", "http", "tls12"])
+                    choices=["silent", "reset", "http", "refuse", "tls12"])
     ap.add_argument("--prefs", default="0x002f,0x0035,0x009c,0x009d")
     ap.add_argument("--order", default="server", choices=["server", "client"])
     ap.add_argument("--max-hello", type=int, default=0)

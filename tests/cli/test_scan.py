@@ -531,6 +531,24 @@ def t_http():
     hostile("http", 3, ["not TLS", "HTTP"])
 
 
+def t_refuses_every_hello():
+    """A server that answers handshake_failure to every hello: nothing is
+    accepted, and nothing is reported as accepted (the scan's own name
+    included)."""
+    with scripted("refuse", "refuse") as s:
+        rc, out, err = r.tlsdiag("--json", "scan", "--connect-to",
+                                 "127.0.0.1", "localhost:%d" % s.port,
+                                 timeout=60)
+        _, text, _ = r.tlsdiag("scan", "--connect-to", "127.0.0.1",
+                               "localhost:%d" % s.port, timeout=60)
+    doc = loads(out, "tlsdiag --json scan (refuses every hello)")
+    true(doc["scan"]["reached"], "reached")
+    eq(accepted_versions(doc), [], "no version accepted")
+    eq([t for t in doc["scan"]["sni"] if t["behaviour"] == "accepted"], [],
+       "no name reported as accepted")
+    true("no handshake with it went through" in text, text[-600:])
+
+
 def t_refused():
     port = peers.free_port()
     rc, out, err = r.tlsdiag("--json", "scan", "--connect-to", "127.0.0.1",
