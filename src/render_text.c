@@ -20,6 +20,8 @@
 #include <time.h>
 
 #define LABEL_W 20
+/* pcap's one-line list: warnings about handshakes printed at the end */
+#define PCAP_WARN_MAX 5
 
 struct txt {
     FILE *f;
@@ -938,17 +940,33 @@ static void text_end(struct td_render *r, struct td_doc *d)
         td_rt_probe(&r->o, d->probe);
     if (d->command && strcmp(d->command, "hello") != 0 && d->handshakes)
         verdict(&t, d);
-    /* Handshake warnings were printed with their handshake; the others
-     * (input-level) here. */
+    /* Handshake warnings were printed with their handshake, except in
+     * pcap's one-line list: the first few of them here, the rest counted;
+     * the others (input-level) here. */
+    bool pcap_lines = d->command && strcmp(d->command, "pcap") == 0
+                      && !r->o.verbose;
+    size_t hs_warn = 0, hs_shown = 0;
+    for (size_t i = 0; pcap_lines && i < d->warnings.n; i++)
+        hs_warn += i < d->warning_from_hs.n && d->warning_from_hs.v[i];
     bool head = false;
     for (size_t i = 0; i < d->warnings.n; i++) {
-        if (i < d->warning_from_hs.n && d->warning_from_hs.v[i])
+        bool from_hs = i < d->warning_from_hs.n && d->warning_from_hs.v[i];
+        if (from_hs && (!pcap_lines || hs_shown >= PCAP_WARN_MAX))
             continue;
+        hs_shown += from_hs;
         if (!head)
             out(&t, "%sWarnings%s\n", YELLOW(&t), RESET(&t));
         head = true;
         out(&t, "  - ");
         wrapped(&t, 4, 4, d->warnings.v[i]);
+    }
+    if (hs_warn > hs_shown) {
+        char buf[160];
+        snprintf(buf, sizeof(buf), "... %zu more about the handshakes (-v "
+                 "prints each with its handshake, --json in its handshake's "
+                 "warnings)", hs_warn - hs_shown);
+        out(&t, "  ");
+        wrapped(&t, 4, 2, buf);
     }
     bool pcap = d->command && strcmp(d->command, "pcap") == 0;
     if (!r->o.verbose && pcap && d->failed)

@@ -298,6 +298,34 @@ def errors():
              "the hello before the cut")
 
 
+def text_warnings():
+    """The one-line list still says what could not be read: the first five
+    warnings about handshakes after the list, the rest counted; and the
+    list itself stops at 30 handshakes, the rest counted."""
+    cap = t.shared("captures-public/mercury-corner-cases.pcap")
+    if not cap:
+        return "skip"
+    d = loads(t.tlsdiag("--json", "pcap", cap)[1], "tlsdiag --json pcap")
+    n = sum(len(h["warnings"]) for h in d["handshakes"])
+    true(n > 5, "warnings in the JSON: %d" % n)
+    rc, out, err = t.tlsdiag("pcap", cap)
+    flat = " ".join(out.split())
+    true("Warnings" in out, out[-500:])
+    true("... %d more about the handshakes" % (n - 5) in flat, out[-500:])
+    first = d["handshakes"][0]["warnings"][0].split()[0]
+    true(first in flat, "the first warning (%r) printed" % first)
+    big = t.shared("captures-public/pcpp-tls2.pcap")
+    if big:
+        rc, out, err = t.tlsdiag("pcap", big)
+        lines = [l for l in out.splitlines() if " -> " in l]
+        eq(len(lines), 30, "handshakes listed")
+        true("... 304 more handshakes not listed (1 failed)"
+             in " ".join(out.split()), out[-800:])
+        rc, out, err = t.tlsdiag("pcap", "--failed", big)
+        eq(len([l for l in out.splitlines() if " -> " in l]), 1,
+           "--failed lists the failure")
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -360,6 +388,7 @@ try:
     t.check("capture and log of one failure agree", capture_vs_log)
     t.check("options", options)
     t.check("errors", errors)
+    t.check("text: the list's length and what was not read", text_warnings)
     t.check("live capture on lo", live)
 finally:
     shutil.rmtree(TMP, ignore_errors=True)
