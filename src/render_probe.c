@@ -365,7 +365,7 @@ void td_rt_probe(const struct td_render_opts *o, const struct td_probe_run *p)
 {
     FILE *f = o->out;
     char buf[300];
-    fprintf(f, "%sProbe%s %s:%u%s%s%s\n", B(o), N(o), p->o.host,
+    fprintf(f, "\n%sProbe%s %s:%u%s%s%s\n", B(o), N(o), p->o.host,
             (unsigned)p->o.port, p->address[0] ? " (" : "", p->address,
             p->address[0] ? ")" : "");
     /* One screen: the replay and the winner; -v lists every attempt. */
@@ -420,7 +420,7 @@ void td_rt_probe(const struct td_render_opts *o, const struct td_probe_run *p)
     full_text(o, "Full handshake", &p->full);
     full_text(o, "Again with the client certificate", &p->full_cert);
     full_text(o, "Again without max_fragment_length", &p->full_nomfl);
-    fprintf(f, "  Connections used: %u%s\n\n", p->connections,
+    fprintf(f, "  Connections used: %u%s\n", p->connections,
             p->budget_exhausted ? " (the budget ran out: --max-connections)"
                                 : "");
 }

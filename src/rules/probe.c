@@ -353,6 +353,13 @@ static void disproved(struct td_dctx *x, const struct td_probe_run *p,
             td_dx_basis(x, f,
                         "the live server accepted the device's hello "
                         "as it was");
+        /* said first, so that the one sentence of a short listing
+         * carries it */
+        td_dx_explain(x, f, "Not what stopped this server: %s. %s",
+                      w ? td_dx_fmt(x, "it accepted a hello with only this "
+                                    "changed: %s", changes_text(x, &w->ch))
+                        : "it accepted the device's hello as it was",
+                      f->explanation ? f->explanation : "");
         reply_ev(x, f, p, w ? w : base, w ? "accepted" : hello_name(p));
     }
 }

@@ -153,6 +153,17 @@ def run_one(sc, work, ext="log"):
         return
     eq(rc, 1, "%s: exit (%s)" % (name, err.strip()[:200]))
     check_doc(doc, name, want)
+    # a finding of the log that the probe lowered says why, first
+    _, out, _ = r.tlsdiag("--json", ("pcap" if ext == "pcap" else "log"), log)
+    before = {f["id"]: f["likelihood"] for f in
+              loads(out, "tlsdiag --json log")["handshakes"][0]["findings"]}
+    rank = ["confirmed", "likely", "possible", "info"]
+    for f in doc["handshakes"][0]["findings"]:
+        was = before.get(f["id"])
+        if was and rank.index(f["likelihood"]) > rank.index(was):
+            true(f["explanation"].startswith("Not what stopped this server:"),
+                 "%s: %s lowered from %s without saying why: %s" % (
+                     name, f["id"], was, f["explanation"][:120]))
     print("     %s: %s confirmed with %d connections in %.1f s" % (
         name, "+".join(confirmed(doc)), doc["probe"]["connections"], took))
     if name.endswith("tls13-only-server"):
