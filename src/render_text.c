@@ -696,9 +696,19 @@ static void print_findings(const struct txt *t, const struct td_handshake *hs,
     for (size_t i = 0; i < hs->findings.n; i++) {
         const struct td_finding *f = &hs->findings.v[i];
         const char *col = f->likelihood <= TD_LIKELY ? RED(t) : YELLOW(t);
-        out(t, "%2zu. %s[%s]%s %s%s%s (%s)\n", i + 1, col,
-            td_likelihood_name((enum td_likelihood)f->likelihood), RESET(t),
-            BOLD(t), f->title ? f->title : f->id, RESET(t), f->id);
+        const char *lk = td_likelihood_name((enum td_likelihood)f->likelihood);
+        out(t, "%2zu. %s[%s]%s %s", i + 1, col, lk, RESET(t), BOLD(t));
+        {
+            /* the title wrapped under itself; the id after it */
+            const char *title = f->title ? f->title : f->id;
+            size_t tl = strlen(title) + strlen(f->id) + 4;
+            char *line = malloc(tl);
+            if (line)
+                snprintf(line, tl, "%s (%s)", title, f->id);
+            wrapped(t, 4, (int)(4 + strlen(lk) + 3), line ? line : title);
+            free(line);
+            out(t, "%s", RESET(t));
+        }
         /* after the first, without -v: the title, why in a sentence and
          * the fix */
         bool brief = !verbose && i > 0;
@@ -725,8 +735,11 @@ static void print_findings(const struct txt *t, const struct td_handshake *hs,
                 out(t, "    %spacket %llu:%s %s\n", DIM(t),
                     (unsigned long long)ev->packet, RESET(t),
                     ev->text ? ev->text : "");
-            else if (ev->text)
-                out(t, "    %s- %s%s\n", DIM(t), ev->text, RESET(t));
+            else if (ev->text) {
+                out(t, "    %s- ", DIM(t));
+                wrapped(t, 6, 6, ev->text);
+                out(t, "%s", RESET(t));
+            }
         }
         if (st && (f->evidence.n > (brief ? 0 : max_ev)
                    || ((brief || !v2f) && f->fix_mbedtls_2 && *f->fix_mbedtls_2)

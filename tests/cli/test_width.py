@@ -4,6 +4,7 @@ else 80 columns; between 60 and 200.  And the height: without -v the
 verdict of each seed log fits one screen; -v (before or after the
 command) shows more."""
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -15,11 +16,12 @@ LOG = r.src("captures/logs/seed-mbedos-ecdsa-only-alert80.log")
 
 def longest(columns):
     rc, out, err = r.tlsdiag("log", LOG, env={"COLUMNS": str(columns)})
-    # the findings' wrapped prose (four spaces in), not quoted log lines
-    # or evidence, which are printed whole
+    # the findings' titles and wrapped prose (four spaces in), not quoted
+    # log lines or evidence, which are printed whole
     lines = [l for l in out.splitlines()
-             if l.startswith("    ") and l[4:5].isalpha() and
-             not l[4:].startswith(("line ", "packet "))]
+             if (l.startswith("    ") and l[4:5].isalpha() and
+                 not l[4:].startswith(("line ", "packet ")))
+             or re.match(r" ?\d+\. \[", l)]
     return max(len(l) for l in lines), len(out.splitlines())
 
 
