@@ -5,6 +5,7 @@
 #include "tlsdiag/err.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -173,4 +174,71 @@ int td_render_end(struct td_render *r, struct td_doc *d)
     if (!r->err && (fflush(r->o.out) != 0 || ferror(r->o.out)))
         r->err = TD_ERR_IO;
     return r->err;
+}
+
+/* Visible columns of s[0..n) (ANSI colour sequences take none). */
+static size_t visible(const char *s, size_t n)
+{
+    size_t cols = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\033') {
+            while (i < n && s[i] != 'm')
+                i++;
+            continue;
+        }
+        cols += ((unsigned char)s[i] & 0xc0) != 0x80;
+    }
+    return cols;
+}
+
+/* Print one line, broken at spaces to fit width; continuation lines are
+ * indented four columns past the line's own indentation.  A word longer
+ * than the width stays whole. */
+static void wrap_line(FILE *f, const char *s, size_t n, unsigned width)
+{
+    size_t indent = 0;
+    while (indent < n && s[indent] == ' ')
+        indent++;
+    size_t lead = 0;    /* blank columns before s on this output line */
+    bool first = true;
+    do {
+        size_t avail = width > lead ? width - lead : 0;
+        size_t cut = n;
+        if (visible(s, n) > avail) {
+            size_t best = 0;    /* the last space before which s fits */
+            for (size_t i = (first ? indent : 0) + 1; i < n; i++) {
+                if (s[i] != ' ')
+                    continue;
+                if (visible(s, i) <= avail) {
+                    best = i;
+                } else {
+                    if (!best)
+                        best = i;
+                    break;
+                }
+            }
+            if (best)
+                cut = best;
+        }
+        fprintf(f, "%*s%.*s\n", (int)lead, "", (int)cut, s);
+        s += cut;
+        n -= cut;
+        while (n && *s == ' ') {
+            s++;
+            n--;
+        }
+        lead = indent + 4;
+        first = false;
+    } while (n);
+}
+
+void td_render_wrap(FILE *f, const char *buf, size_t len, unsigned width)
+{
+    for (size_t i = 0; i < len;) {
+        size_t e = i;
+        while (e < len && buf[e] != '\n')
+            e++;
+        wrap_line(f, buf + i, e - i, width);
+        i = e + 1;
+    }
 }

@@ -2,6 +2,8 @@
 #ifndef TLSDIAG_RENDER_INT_H
 #define TLSDIAG_RENDER_INT_H
 
+#include <stdio.h>
+
 #include "tlsdiag/registry.h"
 #include "tlsdiag/render.h"
 
@@ -17,5 +19,10 @@ void td_rj_codepoint(struct td_jsonw *w, enum td_reg_kind kind, uint32_t id);
 /* render_probe.c: the document's "probe" object, and its text. */
 void td_rj_probe(struct td_jsonw *w, const struct td_probe_run *p);
 void td_rt_probe(const struct td_render_opts *o, const struct td_probe_run *p);
+
+/* Print text (lines ending in '\n'), each line broken at spaces to fit
+ * width: continuation lines indented four columns past the line's own
+ * indentation; ANSI colour sequences take no columns. */
+void td_render_wrap(FILE *f, const char *buf, size_t len, unsigned width);
 
 #endif

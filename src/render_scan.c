@@ -939,10 +939,10 @@ static void tnotes(const struct txt *t, const struct td_scan_view *v,
         out(t, "  - %s\n", v->warnings[i]);
 }
 
-int td_scan_render_text(const struct td_scan_view *v,
-                        const struct td_scan_result *r)
+static void scan_text(FILE *f, const struct td_scan_view *v,
+                      const struct td_scan_result *r)
 {
-    struct txt t = {v->out, v->color, v->width ? v->width : 80};
+    struct txt t = {f, v->color, v->width ? v->width : 80};
     out(&t, "%sScan of %s%s", BOLD(&t), v->input_name, RESET(&t));
     if (r->address[0])
         out(&t, " (%s)", r->address);
@@ -964,6 +964,27 @@ int td_scan_render_text(const struct td_scan_view *v,
     tnotes(&t, v, r);
     if (v->verbose)
         tlog(&t, r);
+}
+
+/* Written to memory first, then each line wrapped at the width (the
+ * tables' long rows continue on an indented line). */
+int td_scan_render_text(const struct td_scan_view *v,
+                        const struct td_scan_result *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    bool wrapped = false;
+    if (mem) {
+        scan_text(mem, v, r);
+        if (fclose(mem) == 0 && buf) {
+            td_render_wrap(v->out, buf, len, v->width ? v->width : 80);
+            wrapped = true;
+        }
+    }
+    if (!wrapped)
+        scan_text(v->out, v, r);
+    free(buf);
     if (fflush(v->out) != 0 || ferror(v->out))
         return TD_ERR_IO;
     return TD_OK;

@@ -593,8 +593,11 @@ def t_text_and_usage():
     with openssl("text", *RSA, "-cipher", CIPHERS, "-serverpref",
                  "-no_tls1_3") as s:
         rc, out, err = r.tlsdiag("scan", "-v", "--connect-to", "127.0.0.1",
-                                 "localhost:%d" % s.port, timeout=60)
+                                 "localhost:%d" % s.port, timeout=60,
+                                 env={"COLUMNS": "72"})
     eq(rc, 0, "exit " + err)
+    wide = [l for l in out.splitlines() if len(l) > 72]
+    eq(wide, [], "lines wider than COLUMNS=72")
     for w in ["connections in", "Protocol versions", "TLS 1.2", "Cipher "
               "suites, TLS 1.2: 5, in the server's order", "Certificates",
               "Server name (SNI)", "max_fragment_length 512",
