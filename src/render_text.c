@@ -100,16 +100,28 @@ static const char *vname(uint16_t v, char *nb)
     return td_reg_name(TD_REG_VERSION, v, nb);
 }
 
+/* Up to 32 bytes in hex after the label; when they do not fit the width,
+ * 16 bytes per line, continuation lines under the first. */
 static void hex_line(const struct txt *t, const char *label, const uint8_t *p,
                      size_t n)
 {
     char buf[80];
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 3 < sizeof(buf); i++)
-        k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%02x", p[i]);
-    if (n == 0)
-        snprintf(buf, sizeof(buf), "(empty)");
-    field(t, 2, label, "%s", buf);
+    if (n == 0) {
+        field(t, 2, label, "(empty)");
+        return;
+    }
+    if (n > 32)
+        n = 32;
+    size_t per = LABEL_W + 1 + 2 * n <= t->width ? n : 16;
+    for (size_t at = 0; at < n; at += per) {
+        size_t k = 0;
+        for (size_t i = at; i < n && i < at + per; i++)
+            k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%02x", p[i]);
+        if (at == 0)
+            field(t, 2, label, "%s", buf);
+        else
+            out(t, "%*s%s\n", LABEL_W + 1, "", buf);
+    }
 }
 
 static void code_list(const struct txt *t, const char *label,
