@@ -909,7 +909,9 @@ static void tfrom(const struct txt *t, const struct td_scan_view *v,
     mtable(t, "protocol versions", TD_REG_VERSION, &m->versions);
     mtable(t, "cipher suites", TD_REG_SUITE, &m->suites);
     mtable(t, "groups", TD_REG_GROUP, &m->groups);
-    mtable(t, "signature algorithms (TLS 1.2)", TD_REG_SIGALG, &m->sigalgs);
+    mtable(t, m->sigalgs13 ? "signature algorithms (TLS 1.3)"
+                           : "signature algorithms (TLS 1.2)",
+           TD_REG_SIGALG, &m->sigalgs);
 }
 
 static void tlog(const struct txt *t, const struct td_scan_result *r)

@@ -202,10 +202,17 @@ void td_scan_match(const struct td_scan_result *r,
     match_codes(&ch->groups, groups, &m->groups, &group);
     if (m->has_suite && suite_uses_group(m->version, m->suite))
         m->group = group;
-    /* TLS 1.2 schemes the server signs with, either key type */
+    /* The schemes the server signs with, either key type, in the version
+     * the two would speak: TLS 1.3's CertificateVerify schemes when the
+     * scan read them from a decrypted flight, else TLS 1.2's. */
     static const struct td_scan_list none;
-    const struct td_scan_list *rsa = &r->keys[TD_SCAN_KEY_RSA].sigalgs;
-    const struct td_scan_list *ec = &r->keys[TD_SCAN_KEY_ECDSA].sigalgs;
+    const struct td_scan_key *kr = &r->keys[TD_SCAN_KEY_RSA];
+    const struct td_scan_key *ke = &r->keys[TD_SCAN_KEY_ECDSA];
+    bool v13 = m->version == 0x0304
+               && (kr->sigalgs13.n || ke->sigalgs13.n);
+    const struct td_scan_list *rsa = v13 ? &kr->sigalgs13 : &kr->sigalgs;
+    const struct td_scan_list *ec = v13 ? &ke->sigalgs13 : &ke->sigalgs;
+    m->sigalgs13 = v13;
     match_codes(&ch->sigalgs, ec->n ? ec : &none, &m->sigalgs, NULL);
     match_codes(&ch->sigalgs, rsa->n ? rsa : &none, &m->sigalgs, NULL);
     for (size_t i = 0; i < m->sigalgs.n; i++)

@@ -279,7 +279,9 @@ struct td_scan_match {
     struct td_scan_mlist versions;  /* 0x0300..0x0304 */
     struct td_scan_mlist suites;    /* the device's, then the server's */
     struct td_scan_mlist groups;
-    struct td_scan_mlist sigalgs;
+    struct td_scan_mlist sigalgs;   /* of the version below */
+    bool sigalgs13;             /* sigalgs are TLS 1.3 CertificateVerify
+                                   schemes (else TLS 1.2's) */
     uint16_t version;           /* highest common version; 0 none */
     bool version_maybe;         /* only a `maybe` version is common */
     uint16_t suite;             /* what the server would pick; 0 none */

@@ -585,6 +585,19 @@ def t_from():
     eq(f["max_fragment_length"]["device"], 512, "device MFL")
     eq(f["max_fragment_length"]["honoured"], True, "openssl echoes it")
     eq(f["replayed"]["result"], "server_hello", "replayed: accepted")
+    # a TLS 1.3 device (mbedTLS 3.6 log): the schemes compared are TLS
+    # 1.3's CertificateVerify ones, where RSA signs only with PSS
+    log = r.src("captures/logs/mbedtls3/tls13-hrr-then-ok.log")
+    with openssl("from-tls13", *RSA) as s:
+        doc = scan(s.port, "--from", log)
+    f = doc["scan"]["from"]
+    eq(f["version"]["id"], 0x0304, "common version TLS 1.3")
+    server = sorted(x["id"] for x in f["signature_algorithms"]
+                    if x["server"])
+    true(server and all(0x0804 <= x <= 0x0806 for x in server),
+         "server schemes are RSA-PSS only: %s" % [hex(x) for x in server])
+    true(any(x["device"] and x["server"] for x in f["signature_algorithms"]),
+         "a scheme in common")
 
 
 def t_text_and_usage():
