@@ -649,6 +649,8 @@ struct txt_state {
     char *sig;          /* ids, titles and fixes of the last findings */
     unsigned index;     /* the handshake they were printed with */
     bool omitted;       /* something -v would show was left out */
+    char *exchange;     /* the last ladder and offer printed */
+    unsigned exchange_index;
     unsigned listed;    /* pcap: handshakes listed one line each */
     unsigned long long unlisted, unlisted_failed;   /* beyond list_max */
 };
@@ -821,6 +823,41 @@ static void one_line(const struct txt *t, const struct td_handshake *hs)
     out(t, "\n");
 }
 
+/* The ladder and the offer; with st (no -v), an attempt whose ladder
+ * and offer read exactly as the previous one's is named in one line. */
+static void exchange(const struct txt *t, const struct td_handshake *hs,
+                     struct txt_state *st)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = st ? open_memstream(&buf, &len) : NULL;
+    if (!mem) {
+        ladder(t, hs);
+        offer_summary(t, hs);
+        return;
+    }
+    struct txt m = {mem, t->color, t->width};
+    ladder(&m, hs);
+    offer_summary(&m, hs);
+    if (fclose(mem) != 0 || !buf) {
+        free(buf);
+        ladder(t, hs);
+        offer_summary(t, hs);
+        return;
+    }
+    if (st->exchange && strcmp(st->exchange, buf) == 0) {
+        out(t, "  %sthe same exchange and offer as handshake %u%s\n",
+            DIM(t), st->exchange_index, RESET(t));
+        st->omitted = true;
+        free(buf);
+        return;
+    }
+    fwrite(buf, 1, len, t->f);
+    free(st->exchange);
+    st->exchange = buf;
+    st->exchange_index = hs->index;
+}
+
 static void text_handshake(struct td_render *r, struct td_doc *d,
                            const struct td_handshake *hs)
 {
@@ -842,10 +879,15 @@ static void text_handshake(struct td_render *r, struct td_doc *d,
         out(&t, "\n");
     if (!hello || d->handshakes > 0) {
         out(&t, "%sHandshake %u%s", BOLD(&t), hs->index, RESET(&t));
+        /* several inputs: which one this handshake is in */
+        bool name = hs->input && d->input_name
+                    && strcmp(hs->input, d->input_name) != 0;
         if (hs->first_line)
-            out(&t, " (lines %llu-%llu)",
-                (unsigned long long)hs->first_line,
+            out(&t, " (%s%slines %llu-%llu)", name ? hs->input : "",
+                name ? ", " : "", (unsigned long long)hs->first_line,
                 (unsigned long long)hs->last_line);
+        else if (name)
+            out(&t, " (%s)", hs->input);
         if (hs->client_addr)
             out(&t, " %s -> %s", hs->client_addr, hs->server_addr);
         if (hs->target_host)
@@ -855,10 +897,8 @@ static void text_handshake(struct td_render *r, struct td_doc *d,
             : hs->outcome == TD_OUTCOME_OK ? GREEN(&t) : YELLOW(&t),
             td_outcome_name((enum td_outcome)hs->outcome), RESET(&t));
     }
-    if (!hello) {
-        ladder(&t, hs);
-        offer_summary(&t, hs);
-    }
+    if (!hello)
+        exchange(&t, hs, r->o.verbose ? NULL : r->state);
     if (hello || r->o.verbose)
         print_details(&t, hs);
     if (hello && hs->events.n > 1) {
@@ -1001,8 +1041,10 @@ static void text_end(struct td_render *r, struct td_doc *d)
         wrapped(&t, 1, 0, "(-v: the reasoning and all evidence behind each "
                 "finding, the steps for mbedTLS 2.28 and 3.6, every field of "
                 "each message)");
-    if (st)
+    if (st) {
         free(st->sig);
+        free(st->exchange);
+    }
     free(st);
     r->state = NULL;
 }
