@@ -67,6 +67,8 @@ const char *td_dx_fmt(struct td_dctx *x, const char *fmt, ...)
     return s;
 }
 
+const char TD_FIX_SAME[] = "(as for 2.28)";
+
 void td_dx_fix(struct td_dctx *x, struct td_finding *f, const char *summary,
                const char *m2, const char *m3)
 {
@@ -75,7 +77,7 @@ void td_dx_fix(struct td_dctx *x, struct td_finding *f, const char *summary,
         return;
     f->fix_summary = summary;
     f->fix_mbedtls_2 = m2;
-    f->fix_mbedtls_3 = m3;
+    f->fix_mbedtls_3 = m3 == TD_FIX_SAME ? m2 : m3;
 }
 
 void td_dx_ev(struct td_dctx *x, struct td_finding *f,

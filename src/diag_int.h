@@ -59,8 +59,12 @@ void td_dx_explain(struct td_dctx *x, struct td_finding *f, const char *fmt,
                    ...) __attribute__((format(printf, 3, 4)));
 void td_dx_basis(struct td_dctx *x, struct td_finding *f, const char *fmt,
                  ...) __attribute__((format(printf, 3, 4)));
+/* The fix: a summary, the step for mbedTLS 2.28 (m2) and for 3.6 (m3).
+ * Each step reads on its own (JSON consumers and `log` text may show only
+ * one); m3 = TD_FIX_SAME when the 2.28 step holds for 3.6 as written. */
 void td_dx_fix(struct td_dctx *x, struct td_finding *f, const char *summary,
                const char *m2, const char *m3);
+extern const char TD_FIX_SAME[];
 /* Fix texts with printf formats. */
 const char *td_dx_fmt(struct td_dctx *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -726,9 +726,13 @@ static void print_findings(const struct txt *t, const struct td_handshake *hs,
         /* after the first, without -v: the title, why in a sentence and
          * the fix */
         bool brief = !verbose && i > 0;
-        /* a 3.6 step written as "the same as 2.28" needs the 2.28 one */
-        bool v2f = v2 || (f->fix_mbedtls_3
-                          && strncmp(f->fix_mbedtls_3, "The same", 8) == 0);
+        const char *s2 = f->fix_mbedtls_2 && *f->fix_mbedtls_2
+                         ? f->fix_mbedtls_2 : NULL;
+        const char *s3 = f->fix_mbedtls_3 && *f->fix_mbedtls_3
+                         ? f->fix_mbedtls_3 : NULL;
+        bool same = s2 && s3 && strcmp(s2, s3) == 0;
+        bool show2 = !brief && s2 && (v2 || same);
+        bool show3 = !brief && s3 && (v3 || same);
         if (f->explanation && *f->explanation) {
             size_t n = verbose || i == 0 ? strlen(f->explanation)
                                          : first_sentence(f->explanation);
@@ -755,21 +759,25 @@ static void print_findings(const struct txt *t, const struct td_handshake *hs,
                 out(t, "%s", RESET(t));
             }
         }
-        if (st && (f->evidence.n > (brief ? 0 : max_ev)
-                   || ((brief || !v2f) && f->fix_mbedtls_2 && *f->fix_mbedtls_2)
-                   || ((brief || !v3) && f->fix_mbedtls_3 && *f->fix_mbedtls_3)))
+        if (st && (f->evidence.n > (brief ? 0 : max_ev) || (s2 && !show2)
+                   || (s3 && !show3)))
             st->omitted = true;
         if (f->fix_summary && *f->fix_summary) {
             out(t, "    %sfix:%s ", GREEN(t), RESET(t));
             wrapped(t, 9, 9, f->fix_summary);
         }
-        if (!brief && v2f && f->fix_mbedtls_2 && *f->fix_mbedtls_2) {
-            out(t, "    %s2.28:%s ", DIM(t), RESET(t));
-            wrapped(t, 10, 10, f->fix_mbedtls_2);
+        if (same && (show2 || show3)) {
+            out(t, "    %s2.28, 3.6:%s ", DIM(t), RESET(t));
+            wrapped(t, 10, 16, s2);
+            continue;
         }
-        if (!brief && v3 && f->fix_mbedtls_3 && *f->fix_mbedtls_3) {
+        if (show2) {
+            out(t, "    %s2.28:%s ", DIM(t), RESET(t));
+            wrapped(t, 10, 10, s2);
+        }
+        if (show3) {
             out(t, "    %s3.6:%s  ", DIM(t), RESET(t));
-            wrapped(t, 10, 10, f->fix_mbedtls_3);
+            wrapped(t, 10, 10, s3);
         }
     }
 }

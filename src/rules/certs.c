@@ -77,7 +77,7 @@ static void ca(struct td_dctx *x, int score, const char *how)
               "mbedtls_x509_crt_parse(&cacert, ca_pem, strlen(ca_pem) + 1) "
               "(the length must include the NUL of a PEM string), then "
               "mbedtls_ssl_conf_ca_chain(&conf, &cacert, NULL).",
-              "The same calls in 3.6.");
+              TD_FIX_SAME);
 }
 
 void td_rule_certs(struct td_dctx *x)
@@ -162,9 +162,11 @@ void td_rule_certs(struct td_dctx *x)
                   "MBEDTLS_HAVE_TIME_DATE with a working time source: "
                   "mbedtls_platform_set_time() or MBEDTLS_PLATFORM_TIME_ALT; "
                   "set the RTC from SNTP before mbedtls_ssl_handshake().",
-                  "The same in 3.6 (MBEDTLS_HAVE_TIME_DATE, "
-                  "mbedtls_platform_set_time(), "
-                  "MBEDTLS_PLATFORM_GMTIME_R_ALT where gmtime_r is missing).");
+                  "MBEDTLS_HAVE_TIME_DATE with a working time source: "
+                  "mbedtls_platform_set_time() or MBEDTLS_PLATFORM_TIME_ALT "
+                  "(MBEDTLS_PLATFORM_GMTIME_R_ALT where gmtime_r is "
+                  "missing); set the RTC from SNTP before "
+                  "mbedtls_ssl_handshake().");
     }
     if (fl & F_CN_MISMATCH) {
         const char *s = sans(x);
@@ -205,6 +207,6 @@ void td_rule_certs(struct td_dctx *x)
                   "P-256, or adjust the verification profile.",
                   "mbedtls_ssl_conf_cert_profile(&conf, &profile) with the "
                   "needed hashes, key types and minimum RSA length.",
-                  "The same in 3.6.");
+                  TD_FIX_SAME);
     }
 }

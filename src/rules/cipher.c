@@ -67,7 +67,11 @@ static void server_side(struct td_dctx *x)
               "MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED; "
               "mbedtls_ssl_conf_own_cert() with an RSA and an ECDSA "
               "certificate to serve both kinds of client.",
-              "The same in mbedtls_config.h; TLS 1.3 "
+              "mbedtls_ssl_conf_ciphersuites(&conf, list); "
+              "MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED / "
+              "MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED in mbedtls_config.h; "
+              "mbedtls_ssl_conf_own_cert() with an RSA and an ECDSA "
+              "certificate to serve both kinds of client; TLS 1.3 "
               "(MBEDTLS_SSL_PROTO_TLS1_3) suites work with any certificate.");
 }
 
@@ -78,9 +82,13 @@ static const char *const FIX_RSA_2 =
     "add MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and "
     "MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 to its list.";
 static const char *const FIX_RSA_3 =
-    "The same in mbedtls_config.h (MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED, "
-    "MBEDTLS_GCM_C); with MBEDTLS_SSL_PROTO_TLS1_3 the TLS1-3-AES-128-GCM-"
-    "SHA256 suite works with RSA and ECDSA servers alike.";
+    "Enable MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED (needs MBEDTLS_RSA_C, "
+    "MBEDTLS_PKCS1_V15, MBEDTLS_ECDH_C) and MBEDTLS_GCM_C in "
+    "mbedtls_config.h; if the code calls mbedtls_ssl_conf_ciphersuites(), "
+    "add MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and "
+    "MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 to its list. With "
+    "MBEDTLS_SSL_PROTO_TLS1_3 the TLS1-3-AES-128-GCM-SHA256 suite works "
+    "with RSA and ECDSA servers alike.";
 
 void td_rule_cipher(struct td_dctx *x)
 {
@@ -153,8 +161,11 @@ void td_rule_cipher(struct td_dctx *x)
                   "MBEDTLS_ECDSA_C, MBEDTLS_ECDH_C) and add "
                   "MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 to the "
                   "list given to mbedtls_ssl_conf_ciphersuites().",
-                  "The same in mbedtls_config.h; TLS 1.3 "
-                  "(MBEDTLS_SSL_PROTO_TLS1_3) suites work with any "
+                  "Enable MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED (needs "
+                  "MBEDTLS_ECDSA_C, MBEDTLS_ECDH_C) in mbedtls_config.h and "
+                  "add MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 to "
+                  "the list given to mbedtls_ssl_conf_ciphersuites(); TLS "
+                  "1.3 (MBEDTLS_SSL_PROTO_TLS1_3) suites work with any "
                   "certificate.");
     } else if (o->need_psk && !o->need_rsa && !o->need_ecdsa && !o->tls13) {
         f = td_dx_add(x, "no_shared_cipher", TD_LIKELY, 85);

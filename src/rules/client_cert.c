@@ -10,7 +10,9 @@ static const char *const FIX2 =
     "...), mbedtls_pk_parse_key(&pkey, ...), then "
     "mbedtls_ssl_conf_own_cert(&conf, &clicert, &pkey).";
 static const char *const FIX3 =
-    "The same in 3.6 (mbedtls_pk_parse_key() takes an RNG: f_rng, p_rng).";
+    "Load the device certificate and key: mbedtls_x509_crt_parse(&clicert, "
+    "...), mbedtls_pk_parse_key(&pkey, ..., f_rng, p_rng) (it takes an RNG "
+    "since 3.0), then mbedtls_ssl_conf_own_cert(&conf, &clicert, &pkey).";
 
 void td_rule_client_cert(struct td_dctx *x)
 {
@@ -28,7 +30,7 @@ void td_rule_client_cert(struct td_dctx *x)
                   "authmode to optional.",
                   "mbedtls_ssl_conf_authmode(&conf, "
                   "MBEDTLS_SSL_VERIFY_OPTIONAL) on the server.",
-                  "The same in 3.6.");
+                  TD_FIX_SAME);
         return;
     }
     if (!x->failed)

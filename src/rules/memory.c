@@ -47,5 +47,9 @@ void td_rule_memory(struct td_dctx *x)
               "MBEDTLS_SSL_IN_CONTENT_LEN 16384, disable "
               "MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, enable "
               "MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH.",
-              "The same options in mbedtls_config.h.");
+              "Raise the heap (MBEDTLS_MEMORY_BUFFER_ALLOC_C pool or the "
+              "RTOS heap); in mbedtls_config.h: MBEDTLS_SSL_OUT_CONTENT_LEN "
+              "4096, keep MBEDTLS_SSL_IN_CONTENT_LEN 16384, disable "
+              "MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, enable "
+              "MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH.");
 }

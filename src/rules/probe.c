@@ -133,13 +133,13 @@ static void fix_for(struct td_dctx *x, struct td_finding *f,
                                 "Call %s; it sets the SNI and the name the "
                                 "certificate is checked against.",
                                 call),
-                      td_dx_fmt(x, "Call %s (the same in 3.6).", call));
+                      TD_FIX_SAME);
         } else {
             td_dx_fix(x, f, "Send the server name the server knows, or none.",
                       "Pass the server's real name to "
                       "mbedtls_ssl_set_hostname() (a NULL name sends no SNI "
                       "but also turns off the host name check).",
-                      "The same in 3.6.");
+                      TD_FIX_SAME);
         }
         break;
     case TD_PC_SUITES:
@@ -210,9 +210,11 @@ static void fix_for(struct td_dctx *x, struct td_finding *f,
                   "Remove the mbedtls_ssl_conf_max_frag_len() call (or "
                   "MBEDTLS_SSL_MAX_FRAGMENT_LENGTH) and give "
                   "MBEDTLS_SSL_IN_CONTENT_LEN 16384 if memory allows.",
-                  "The same in 3.6; record_size_limit "
-                  "(MBEDTLS_SSL_RECORD_SIZE_LIMIT) is the TLS 1.3 "
-                  "alternative.");
+                  "Remove the mbedtls_ssl_conf_max_frag_len() call (or "
+                  "MBEDTLS_SSL_MAX_FRAGMENT_LENGTH) and give "
+                  "MBEDTLS_SSL_IN_CONTENT_LEN 16384 if memory allows; "
+                  "record_size_limit (MBEDTLS_SSL_RECORD_SIZE_LIMIT) is the "
+                  "TLS 1.3 alternative.");
         break;
     case TD_PC_EXTENSION:
         td_dx_fix(x, f,
@@ -220,7 +222,7 @@ static void fix_for(struct td_dctx *x, struct td_finding *f,
                             td_reg_name(TD_REG_EXT, v, nb)),
                   "Turn off the option that adds it (its mbedtls_ssl_conf_* "
                   "call or config macro).",
-                  "The same in 3.6.");
+                  TD_FIX_SAME);
         break;
     }
     (void)dev2;
@@ -438,7 +440,7 @@ static void verify_findings(struct td_dctx *x, const struct td_probe_full *fh)
                       "Load that CA certificate with mbedtls_x509_crt_parse() "
                       "and pass it to mbedtls_ssl_conf_ca_chain() (a missing "
                       "intermediate: add it too, or make the server send it).",
-                      "The same in 3.6.");
+                      TD_FIX_SAME);
         } else if (strcmp(fl->cause, "cert_hostname") == 0) {
             td_dx_fix(x, f,
                       td_dx_fmt(x,
@@ -449,7 +451,7 @@ static void verify_findings(struct td_dctx *x, const struct td_probe_full *fh)
                                 leaf && leaf->san.n ? leaf->san.v[0] : "",
                                 fh->hostname ? fh->hostname : ""),
                       "Pass that name to mbedtls_ssl_set_hostname(&ssl, name).",
-                      "The same in 3.6.");
+                      TD_FIX_SAME);
         } else if (strcmp(fl->cause, "cert_time") == 0) {
             td_dx_fix(
                 x, f,
@@ -462,8 +464,10 @@ static void verify_findings(struct td_dctx *x, const struct td_probe_full *fh)
                 "mbedTLS checks validity (MBEDTLS_HAVE_TIME_DATE) "
                 "against mbedtls_time(): set the RTC before "
                 "mbedtls_ssl_handshake().",
-                "The same in 3.6 (mbedtls_platform_set_time() for a "
-                "custom clock).");
+                "mbedTLS checks validity (MBEDTLS_HAVE_TIME_DATE) "
+                "against mbedtls_time(): set the RTC before "
+                "mbedtls_ssl_handshake(), or mbedtls_platform_set_time() "
+                "for a custom clock.");
         }
     }
 }
@@ -509,7 +513,7 @@ static void client_cert_finding(struct td_dctx *x, const struct td_probe_run *p)
               "trusts.",
               "mbedtls_ssl_conf_own_cert(&conf, &cert, &key) with the "
               "device's certificate and key before the handshake.",
-              "The same in 3.6.");
+              TD_FIX_SAME);
 }
 
 /* The server took the hello, but the library's handshake with it failed
@@ -540,7 +544,7 @@ static void full_failed(struct td_dctx *x, const struct td_probe_full *fh)
               "after its first flight.",
               "Run the device at debug level 4 (mbedtls_debug_set_threshold) "
               "and read the log with tlsdiag log.",
-              "The same in 3.6.");
+              TD_FIX_SAME);
 }
 
 void td_rule_probe(struct td_dctx *x)

@@ -249,7 +249,7 @@ static void server_side(struct td_dctx *x)
               "for it, or have clients use a name the server has.",
               "In the callback given to mbedtls_ssl_conf_sni(), call "
               "mbedtls_ssl_set_hs_own_cert() for the name and return 0.",
-              "The same in 3.6.");
+              TD_FIX_SAME);
 }
 
 void td_rule_sni(struct td_dctx *x)

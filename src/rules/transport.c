@@ -85,7 +85,7 @@ static void timeout(struct td_dctx *x)
         td_dx_fix(x, f, net[i].fix, "mbedtls_ssl_conf_read_timeout(&conf, "
                   "ms) with mbedtls_ssl_set_bio(&ssl, &net, mbedtls_net_send, "
                   "NULL, mbedtls_net_recv_timeout).",
-                  "The same in 3.6.");
+                  TD_FIX_SAME);
         return;
     }
 }

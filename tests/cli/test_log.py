@@ -5,7 +5,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tdtest import Run, eq, true  # noqa: E402
+from tdtest import Run, eq, loads, true  # noqa: E402
 
 t = Run()
 
@@ -148,7 +148,34 @@ def mbedtls3():
         eq(h["alerts"][0]["from"], "server", "the device sends the alert")
 
 
+def fix_steps_stand_alone():
+    """Each version's step reads on its own (JSON consumers, and `log`
+    text that shows only the log's version): no 3.6 step that refers to
+    the 2.28 one, and each names its own version's config file."""
+    import glob
+    logs = sorted(glob.glob(t.src("captures/logs/*.log"))
+                  + glob.glob(t.src("captures/logs/mbedtls3/*.log")))
+    seen = 0
+    for log in logs:
+        rc, out, err = t.tlsdiag("--json", "log", log)
+        for h in loads(out, "tlsdiag --json log " + log)["handshakes"]:
+            for f in h["findings"]:
+                fx = f["fix"]
+                m2, m3 = fx["mbedtls_2"] or "", fx["mbedtls_3"] or ""
+                seen += bool(m3)
+                true(not m3.lower().startswith("the same"),
+                     "%s: %s: 3.6 step refers to 2.28: %r"
+                     % (log, f["id"], m3))
+                true("mbedtls/config.h" not in m3,
+                     "%s: %s: 3.6 step names 2.28's config.h" % (log, f["id"]))
+                true("mbedtls_config.h" not in m2,
+                     "%s: %s: 2.28 step names 3.6's mbedtls_config.h"
+                     % (log, f["id"]))
+    true(seen > 20, "3.6 steps checked: %d" % seen)
+
+
 t.check("mbedTLS 3.6 logs", mbedtls3)
+t.check("each version's fix step stands alone", fix_steps_stand_alone)
 t.check("stm32-google-sni: sni_wrong", google_sni)
 t.check("mbedos-ecdsa-only-alert80: no_shared_cipher + sni_missing",
         mbedos_ecdsa)
