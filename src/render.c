@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void td_doc_init(struct td_doc *d, const char *command, const char *kind,
@@ -241,4 +242,23 @@ void td_render_wrap(FILE *f, const char *buf, size_t len, unsigned width)
         wrap_line(f, buf + i, e - i, width);
         i = e + 1;
     }
+}
+
+void td_render_wrapped(FILE *f, unsigned width,
+                       void (*print)(FILE *to, const void *arg),
+                       const void *arg)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem) {
+        print(f, arg);
+        return;
+    }
+    print(mem, arg);
+    if (fclose(mem) == 0 && buf)
+        td_render_wrap(f, buf, len, width ? width : 80);
+    else
+        print(f, arg);
+    free(buf);
 }

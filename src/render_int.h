@@ -24,5 +24,10 @@ void td_rt_probe(const struct td_render_opts *o, const struct td_probe_run *p);
  * width: continuation lines indented four columns past the line's own
  * indentation; ANSI colour sequences take no columns. */
 void td_render_wrap(FILE *f, const char *buf, size_t len, unsigned width);
+/* print(to, arg) writes text; it reaches f wrapped at width (0: 80) as
+ * td_render_wrap does, or unwrapped when there is no memory for it. */
+void td_render_wrapped(FILE *f, unsigned width,
+                       void (*print)(FILE *to, const void *arg),
+                       const void *arg);
 
 #endif

@@ -5,7 +5,6 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tlsdiag/err.h"
@@ -428,23 +427,21 @@ static void probe_text(const struct td_render_opts *o,
                                 : "");
 }
 
+struct probe_print {
+    const struct td_render_opts *o;
+    const struct td_probe_run *p;
+};
+
+static void probe_print(FILE *to, const void *arg)
+{
+    const struct probe_print *a = arg;
+    struct td_render_opts o = *a->o;
+    o.out = to;
+    probe_text(&o, a->p);
+}
+
 void td_rt_probe(const struct td_render_opts *o, const struct td_probe_run *p)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem) {
-        probe_text(o, p);
-        return;
-    }
-    struct td_render_opts mo = *o;
-    mo.out = mem;
-    probe_text(&mo, p);
-    if (fclose(mem) != 0 || !buf) {
-        free(buf);
-        probe_text(o, p);
-        return;
-    }
-    td_render_wrap(o->out, buf, len, o->width ? o->width : 80);
-    free(buf);
+    struct probe_print a = {o, p};
+    td_render_wrapped(o->out, o->width, probe_print, &a);
 }

@@ -968,25 +968,24 @@ static void scan_text(FILE *f, const struct td_scan_view *v,
         tlog(&t, r);
 }
 
-/* Written to memory first, then each line wrapped at the width (the
- * tables' long rows continue on an indented line). */
+struct scan_print {
+    const struct td_scan_view *v;
+    const struct td_scan_result *r;
+};
+
+static void scan_print(FILE *to, const void *arg)
+{
+    const struct scan_print *a = arg;
+    scan_text(to, a->v, a->r);
+}
+
+/* Each line wrapped at the width (the tables' long rows continue on an
+ * indented line). */
 int td_scan_render_text(const struct td_scan_view *v,
                         const struct td_scan_result *r)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    bool wrapped = false;
-    if (mem) {
-        scan_text(mem, v, r);
-        if (fclose(mem) == 0 && buf) {
-            td_render_wrap(v->out, buf, len, v->width ? v->width : 80);
-            wrapped = true;
-        }
-    }
-    if (!wrapped)
-        scan_text(v->out, v, r);
-    free(buf);
+    struct scan_print a = {v, r};
+    td_render_wrapped(v->out, v->width, scan_print, &a);
     if (fflush(v->out) != 0 || ferror(v->out))
         return TD_ERR_IO;
     return TD_OK;
